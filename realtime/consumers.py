@@ -1,0 +1,251 @@
+"""The websocket consumer: authenticate, validate, call a service, ack. It never writes
+to the database itself and forwards broadcast strings unchanged."""
+
+import asyncio
+import logging
+import time
+from urllib.parse import parse_qsl
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.db import DatabaseError
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from workshops import queries, services
+from workshops.models import Breakout
+
+from . import groups, protocol
+from .events import render_event
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+class TokenBucket:
+    """Per-connection message rate limit: `rate` per second, bursts up to `burst`."""
+
+    def __init__(self, rate: float, burst: int):
+        self.rate, self.burst = rate, burst
+        self.tokens = float(burst)
+        self.updated = time.monotonic()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+@database_sync_to_async
+def load_viewer(scope, workshop_id: int, breakout_id: int | None):
+    participant = queries.participant_for(scope["session"], scope.get("user"), workshop_id)
+    if participant is None or breakout_id is None:
+        return participant, None
+    breakout = Breakout.objects.filter(pk=breakout_id).first()
+    if breakout is None or not queries.can_view_board(participant, breakout):
+        return participant, False
+    return participant, breakout
+
+
+class WorkshopConsumer(AsyncWebsocketConsumer):
+    """One socket per open page: a breakout board (`?breakout=ID`), the facilitators'
+    control room (`?view=control`) or the workshop's plenary page."""
+
+    async def connect(self):
+        self.workshop_id = self.scope["url_route"]["kwargs"]["workshop_id"]
+        query = _query(self.scope)
+        self.language = query.get("lang") if query.get("lang") in LANGUAGES else "en"
+        self.breakout_id = _int_or_none(query.get("breakout"))
+        self.joined: list[str] = []
+        self.beacon = None
+        self.sent_seq = 0
+        self.bucket = TokenBucket(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
+        self.strikes = 0
+        await self.accept()
+        participant, breakout = await load_viewer(self.scope, self.workshop_id, self.breakout_id)
+        if participant is None:
+            await self.refuse(
+                "no_session",
+                _("Your session has ended: open your invitation link again."),
+                protocol.CLOSE_NO_SESSION,
+            )
+            return
+        if breakout is False:
+            await self.refuse(
+                "forbidden", _("You cannot open this board."), protocol.CLOSE_FORBIDDEN
+            )
+            return
+        self.participant = participant
+        await self.join(groups.participant(participant.pk))
+        if breakout is not None:
+            await self.join(groups.breakout(breakout.pk))
+            self.beacon = asyncio.create_task(self.send_heads())
+        elif query.get("view") == "control" and participant.is_facilitator:
+            await self.join(groups.facilitators(self.workshop_id))
+        else:
+            await self.join(groups.workshop(self.workshop_id))
+
+    async def join(self, group: str) -> None:
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.joined.append(group)
+
+    async def disconnect(self, code):
+        if self.beacon:
+            self.beacon.cancel()
+        for group in self.joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def send_message(self, message: dict) -> None:
+        await self.send(text_data=protocol.encode(message))
+
+    async def refuse(self, code: str, message: str, close_code: int) -> None:
+        await self.send_message(protocol.error(code=code, message=message))
+        await self.close(code=close_code)
+
+    # From the browser -------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        with translation.override(self.language):
+            await self.handle(text_data, bytes_data)
+
+    async def handle(self, text_data, bytes_data):
+        if not hasattr(self, "participant"):
+            return
+        if text_data is None:
+            await self.refuse(
+                "binary", _("Only text messages are accepted."), protocol.CLOSE_UNSUPPORTED_DATA
+            )
+            return
+        if len(text_data.encode()) > protocol.MAX_FRAME_BYTES:
+            await self.refuse("too_large", _("This message is too large."), protocol.CLOSE_TOO_BIG)
+            return
+        if not self.bucket.allow():
+            await self.rate_limited()
+            return
+        try:
+            message = protocol.parse(text_data)
+        except protocol.InvalidMessage as exc:
+            text = _("This message was not understood (%(field)s).") % {"field": exc.field}
+            await self.send_message(protocol.error(code="invalid", message=text))
+            return
+        if message.type == "resume":
+            await self.resume(message)
+        elif message.type == "card.create":
+            await self.card_create(message)
+
+    async def rate_limited(self) -> None:
+        self.strikes += 1
+        if self.strikes > settings.WS_RATE_STRIKES:
+            await self.refuse(
+                "rate_limited",
+                _("Too many messages: the connection was closed."),
+                protocol.CLOSE_POLICY,
+            )
+        elif self.strikes == 1 or self.strikes % 10 == 0:
+            await self.send_message(
+                protocol.error(
+                    code="rate_limited", message=_("Too many messages: slow down."), retryable=True
+                )
+            )
+
+    async def resume(self, message: protocol.Resume) -> None:
+        if self.breakout_id is None:
+            return
+        reply = await self.catch_up(message.since, message.epoch)
+        for text in reply:
+            await self.send(text_data=text)
+
+    @database_sync_to_async
+    def catch_up(self, since: int, epoch: int) -> list[str]:
+        result = queries.catch_up(self.breakout_id, since, epoch)
+        breakout = result.breakout
+        self.sent_seq = max(self.sent_seq, breakout.seq)
+        if result.events is None:
+            with translation.override(self.language):
+                html = render_to_string(
+                    "workshops/board.html#columns", queries.board_context(breakout)
+                )
+            snapshot = protocol.snapshot(
+                breakout=breakout.pk, epoch=breakout.epoch, seq=breakout.seq, html=html
+            )
+            return [protocol.encode(snapshot)]
+        return [protocol.encode(render_event(event, self.language)) for event in result.events]
+
+    async def card_create(self, message: protocol.CardCreate) -> None:
+        if self.breakout_id is None:
+            await self.send_message(
+                protocol.error(
+                    code="forbidden", message=_("Open a board to post cards."), op_id=message.op_id
+                )
+            )
+            return
+        await self.apply(
+            services.card_create,
+            participant_id=self.participant.pk,
+            breakout_id=self.breakout_id,
+            kind=message.kind,
+            text=message.text,
+            anonymous=message.anonymous,
+            op_id=message.op_id,
+        )
+
+    async def apply(self, service, **arguments) -> None:
+        """Run a service for this person and answer with an ack or an error."""
+        op_id = arguments["op_id"]
+        try:
+            ack = await database_sync_to_async(service)(**arguments)
+        except services.ServiceError as exc:
+            reply = protocol.error(
+                code=exc.code, message=str(exc.message), op_id=op_id, retryable=exc.retryable
+            )
+        except DatabaseError:
+            logger.warning("database unavailable for a write", exc_info=True)
+            reply = protocol.error(
+                code="unavailable",
+                message=_(
+                    "The server cannot save right now; your change is kept and will be sent again."
+                ),
+                op_id=op_id,
+                retryable=True,
+            )
+        else:
+            reply = protocol.ack(op_id=ack.op_id, seq=ack.seq)
+        await self.send_message(reply)
+
+    # From the channel layer -------------------------------------------------------
+
+    async def board_event(self, message):
+        if message["breakout"] == self.breakout_id:
+            if message["seq"] <= self.sent_seq:
+                return
+            self.sent_seq = message["seq"]
+        await self.send(text_data=message["texts"][self.language])
+
+    async def send_heads(self):
+        """The head beacon: lets a client notice events the channel layer dropped."""
+        while True:
+            await asyncio.sleep(settings.WS_HEAD_INTERVAL)
+            try:
+                seq = await database_sync_to_async(queries.breakout_head)(self.breakout_id)
+            except Exception:
+                logger.warning("head beacon failed", exc_info=True)
+                continue
+            await self.send_message(protocol.head(seq=seq))
+
+
+def _query(scope) -> dict[str, str]:
+    return dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None

@@ -1,0 +1,115 @@
+"""The one definition of every websocket message, in both directions.
+
+Client -> server messages are pydantic models validated strictly (unknown fields and
+types refused). Server -> client messages are built only by the functions below and
+encoded once with orjson. The README ("Websocket protocol") documents both.
+"""
+
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+# Largest text frame accepted: a 1,000-character card in 4-byte UTF-8 plus its envelope.
+MAX_FRAME_BYTES = 8 * 1024
+
+# Close codes. 4xxx: do not reconnect; the person has to act (open the invite again).
+CLOSE_UNSUPPORTED_DATA = 1003
+CLOSE_POLICY = 1008
+CLOSE_TOO_BIG = 1009
+CLOSE_NO_SESSION = 4401
+CLOSE_FORBIDDEN = 4403
+
+
+class ClientMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Resume(ClientMessage):
+    """Send me what I missed after `since` (the last seq I applied) in `epoch`."""
+
+    type: Literal["resume"]
+    since: int
+    epoch: int
+
+
+class CardCreate(ClientMessage):
+    type: Literal["card.create"]
+    op_id: UUID
+    kind: str = Field(max_length=20)
+    text: str = Field(max_length=4000)
+    anonymous: bool = False
+
+
+_client_message = TypeAdapter(Annotated[Resume | CardCreate, Field(discriminator="type")])
+
+
+class InvalidMessage(Exception):
+    def __init__(self, field: str):
+        super().__init__(field)
+        self.field = field
+
+
+def parse(text: str) -> Resume | CardCreate:
+    try:
+        return _client_message.validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InvalidMessage(".".join(str(part) for part in first["loc"]) or "message") from None
+
+
+# Server -> client -----------------------------------------------------------------
+
+
+def event(
+    *,
+    breakout: int,
+    seq: int,
+    name: str,
+    data: dict[str, Any],
+    html: str,
+    op_id: str | None,
+) -> dict[str, Any]:
+    """One entry of a breakout's log; `html` is the fragment to insert, if any."""
+    return {
+        "type": "event",
+        "breakout": breakout,
+        "seq": seq,
+        "name": name,
+        "data": data,
+        "html": html,
+        "op_id": op_id,
+    }
+
+
+def snapshot(*, breakout: int, epoch: int, seq: int, html: str) -> dict[str, Any]:
+    """The whole board at `seq`: replaces what the client shows."""
+    return {"type": "snapshot", "breakout": breakout, "epoch": epoch, "seq": seq, "html": html}
+
+
+def head(*, seq: int) -> dict[str, Any]:
+    """The log's head, sent every few seconds: a client behind it asks to resume."""
+    return {"type": "head", "seq": seq}
+
+
+def ack(*, op_id: UUID, seq: int) -> dict[str, Any]:
+    """The write `op_id` is stored as log entry `seq`; the client drops it from its outbox."""
+    return {"type": "ack", "op_id": str(op_id), "seq": seq}
+
+
+def error(
+    *, code: str, message: str, op_id: UUID | None = None, retryable: bool = False
+) -> dict[str, Any]:
+    """Only to the sender. A retryable error leaves the write in the outbox."""
+    return {
+        "type": "error",
+        "code": code,
+        "message": message,
+        "op_id": str(op_id) if op_id else None,
+        "retryable": retryable,
+    }
+
+
+def encode(message: dict[str, Any]) -> str:
+    return orjson.dumps(message).decode()

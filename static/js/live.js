@@ -1,0 +1,79 @@
+// A live websocket that reconnects with full-jitter backoff and reports its state:
+// "connecting", "connected", "reconnecting" or "ended" (refused: do not retry).
+const REFUSED = new Set([4401, 4403]);
+const MAX_DELAY_MS = 30000;
+
+export function connectLive({ url, onOpen, onMessage, onState, watchdogMs = 0 }) {
+  const address = new URL(url, location.href);
+  address.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  let socket = null;
+  let attempt = 0;
+  let ended = false;
+  let retryTimer = null;
+  let watchdog = null;
+
+  function feedWatchdog() {
+    if (!watchdogMs) return;
+    clearTimeout(watchdog);
+    // No message for this long (the server beacons): assume a dead connection.
+    watchdog = setTimeout(() => socket && socket.close(), watchdogMs);
+  }
+
+  function open() {
+    clearTimeout(retryTimer);
+    onState(attempt === 0 ? "connecting" : "reconnecting");
+    socket = new WebSocket(address);
+    socket.addEventListener("open", () => {
+      attempt = 0;
+      onState("connected");
+      feedWatchdog();
+      onOpen();
+    });
+    socket.addEventListener("message", (event) => {
+      feedWatchdog();
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      onMessage(message);
+    });
+    socket.addEventListener("close", (event) => {
+      clearTimeout(watchdog);
+      if (REFUSED.has(event.code)) {
+        ended = true;
+        onState("ended");
+        return;
+      }
+      if (ended) return;
+      attempt += 1;
+      onState("reconnecting");
+      const delay = Math.random() * Math.min(MAX_DELAY_MS, 500 * 2 ** attempt);
+      retryTimer = setTimeout(open, delay);
+    });
+  }
+
+  window.addEventListener("online", () => {
+    if (!ended && socket.readyState === WebSocket.CLOSED) open();
+  });
+  open();
+
+  return {
+    send(message) {
+      if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+      socket.send(JSON.stringify(message));
+      return true;
+    },
+    get connected() {
+      return Boolean(socket) && socket.readyState === WebSocket.OPEN;
+    },
+  };
+}
+
+// Show a connection state in an element carrying data-text-<state> labels.
+export function showState(element, state, extra = "") {
+  element.dataset.state = state;
+  const label = element.dataset[`text${state[0].toUpperCase()}${state.slice(1)}`] || state;
+  element.textContent = extra ? `${label} — ${extra}` : label;
+}

@@ -1,0 +1,69 @@
+import os
+import shutil
+import socket
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", settings.BASE_DIR / "test-results"))
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def require(available: bool, what: str, how: str) -> None:
+    """Skip a test whose service or browser is missing; in CI, fail it instead."""
+    if available:
+        return
+    message = f"needs {what}: {how}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message} (CI runs every test)")
+    pytest.skip(message)
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def needs_redis():
+    require(
+        bool(settings.REDIS_URL) and _reachable(settings.REDIS_URL, 6379),
+        "Redis",
+        "install and start redis-server, then set REDIS_URL=redis://127.0.0.1:6379/0",
+    )
+
+
+@pytest.fixture
+def needs_postgres():
+    require(
+        settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql",
+        "PostgreSQL",
+        "install and start PostgreSQL, then set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test",
+    )
+
+
+@pytest.fixture
+def needs_chromium():
+    try:
+        import playwright  # noqa: F401
+
+        has_playwright = True
+    except ImportError:
+        has_playwright = False
+    require(
+        has_playwright and shutil.which(CHROMIUM) is not None,
+        "Chromium",
+        "apt-get install chromium (or set CHROMIUM_PATH) and pip install playwright",
+    )
+
+
+@pytest.fixture
+def output_dir() -> Path:
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    return OUTPUT_DIR

@@ -1,0 +1,28 @@
+"""Playwright driving Debian's Chromium (never a downloaded browser)."""
+
+from contextlib import contextmanager
+
+from tests.conftest import CHROMIUM
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@contextmanager
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def join(page, invite_url: str, name: str, breakout_label: str) -> None:
+    """Open the invite link, give a name, pick a breakout and land on its board."""
+    page.goto(invite_url)
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label(breakout_label).check()
+    page.get_by_role("button", name="Join the workshop").click()
+    page.wait_for_selector("#connection-status[data-state='connected']")

@@ -1,0 +1,36 @@
+import uuid
+
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from facilitate.asgi import application
+from tests.factories import session_cookie
+
+ORIGIN = b"http://127.0.0.1"
+
+
+async def open_socket(participant, room=None, *, origin=ORIGIN, query="", cookie=True):
+    """A connected communicator for this participant's view of a board (or the plenary)."""
+    params = [f"breakout={room.pk}"] if room is not None else []
+    if query:
+        params.append(query)
+    path = f"/ws/workshops/{participant.workshop_id}/?{'&'.join(params)}"
+    headers = [(b"host", b"127.0.0.1")]
+    if origin is not None:
+        headers.append((b"origin", origin))
+    if cookie:
+        value = await database_sync_to_async(session_cookie)(participant)
+        headers.append((b"cookie", f"sessionid={value}".encode()))
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, _ = await communicator.connect()
+    return communicator, connected
+
+
+def card_message(text="A practice", kind="practice", op_id=None, **extra):
+    return {
+        "type": "card.create",
+        "op_id": str(op_id or uuid.uuid4()),
+        "kind": kind,
+        "text": text,
+        **extra,
+    }

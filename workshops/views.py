@@ -1,0 +1,163 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from . import queries, services
+from .forms import CardForm, ChooseBreakoutForm, JoinForm
+from .models import Card, Participant, Workshop
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    workshops = []
+    if request.user.is_authenticated:
+        workshops = Workshop.objects.filter(
+            participants__user=request.user,
+            participants__role=Participant.Role.FACILITATOR,
+            participants__removed_at__isnull=True,
+        )
+    return render(request, "workshops/home.html", {"workshops": workshops})
+
+
+def _membership(request: HttpRequest, workshop_id: int) -> tuple[Workshop, Participant]:
+    """The workshop and who this browser is in it; members only."""
+    workshop = get_object_or_404(Workshop, pk=workshop_id)
+    participant = queries.participant_for(request.session, request.user, workshop.pk)
+    if participant is None:
+        raise PermissionDenied(_("This workshop is open to its invited members only."))
+    return workshop, participant
+
+
+def _remember(request: HttpRequest, participant: Participant) -> None:
+    joined = dict(request.session.get(queries.SESSION_PARTICIPANTS, {}))
+    joined[str(participant.workshop_id)] = participant.pk
+    request.session[queries.SESSION_PARTICIPANTS] = joined
+
+
+def _where_to_go(participant: Participant):
+    if participant.breakout_id and not participant.is_facilitator:
+        return redirect("workshops:board", participant.workshop_id, participant.breakout_id)
+    return redirect("workshops:workshop", participant.workshop_id)
+
+
+@ratelimit(key="ip", rate="30/m", method=ratelimit.ALL, block=False)
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    if getattr(request, "limited", False):
+        return render(request, "workshops/too_many.html", status=429)
+    try:
+        invite = services.invite_for_token(token)
+    except services.NotFound as exc:
+        raise Http404(exc.message) from None
+    workshop = invite.workshop
+    current = queries.participant_for(request.session, request.user, workshop.pk)
+    if current is not None:
+        return _where_to_go(current)
+    form = JoinForm(workshop, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        breakout = form.cleaned_data["breakout"]
+        try:
+            participant = services.participant_join(
+                token=token,
+                display_name=form.cleaned_data["display_name"],
+                breakout_id=breakout.pk if breakout else None,
+            )
+        except services.ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            _remember(request, participant)
+            return _where_to_go(participant)
+    return render(request, "workshops/join.html", {"workshop": workshop, "form": form})
+
+
+def workshop_page(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    workshop, participant = _membership(request, workshop_id)
+    context = {
+        "workshop": workshop,
+        "participant": participant,
+        "challenges": workshop.challenges.prefetch_related("breakouts"),
+        "choose_form": ChooseBreakoutForm(workshop),
+    }
+    return render(request, "workshops/workshop.html", context)
+
+
+@require_POST
+def choose_breakout(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    workshop, participant = _membership(request, workshop_id)
+    form = ChooseBreakoutForm(workshop, request.POST)
+    if form.is_valid():
+        try:
+            participant = services.breakout_choose(
+                participant_id=participant.pk, breakout_id=form.cleaned_data["breakout"].pk
+            )
+        except services.ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _where_to_go(participant)
+    context = {
+        "workshop": workshop,
+        "participant": participant,
+        "challenges": workshop.challenges.prefetch_related("breakouts"),
+        "choose_form": form,
+    }
+    return render(request, "workshops/workshop.html", context, status=400)
+
+
+def board(request: HttpRequest, workshop_id: int, breakout_id: int) -> HttpResponse:
+    workshop, participant = _membership(request, workshop_id)
+    breakout = get_object_or_404(workshop.breakouts.select_related("challenge"), pk=breakout_id)
+    if not queries.can_view_board(participant, breakout):
+        return _where_to_go(participant)
+    allow_anonymous = workshop.allow_anonymous
+    forms = {kind: CardForm(kind, allow_anonymous=allow_anonymous) for kind in Card.Kind.values}
+    kind = request.POST.get("kind")
+    if request.method == "POST" and kind in forms:
+        form = forms[kind] = CardForm(kind, request.POST, allow_anonymous=allow_anonymous)
+        if form.is_valid():
+            try:
+                services.card_create(
+                    participant_id=participant.pk,
+                    breakout_id=breakout.pk,
+                    kind=kind,
+                    text=form.cleaned_data["text"],
+                    anonymous=form.cleaned_data.get("anonymous", False),
+                    op_id=form.cleaned_data["op_id"],
+                )
+            except services.ServiceError as exc:
+                form.add_error("text", exc.message)
+            else:
+                return redirect("workshops:board", workshop.pk, breakout.pk)
+    context = {"workshop": workshop, "participant": participant, **queries.board_context(breakout)}
+    for column in context["columns"]:
+        column["form"] = forms[column["kind"]]
+    return render(request, "workshops/board.html", context)
+
+
+def _facilitator(request: HttpRequest, workshop_id: int) -> tuple[Workshop, Participant]:
+    workshop, participant = _membership(request, workshop_id)
+    if not participant.is_facilitator:
+        raise PermissionDenied(_("Only facilitators can open the control room."))
+    return workshop, participant
+
+
+@login_required
+def control_room(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    workshop, participant = _facilitator(request, workshop_id)
+    context = {
+        "workshop": workshop,
+        "participant": participant,
+        "statuses": queries.control_room(workshop),
+    }
+    return render(request, "workshops/control.html", context)
+
+
+@login_required
+@require_GET
+def control_row(request: HttpRequest, workshop_id: int, breakout_id: int) -> HttpResponse:
+    workshop, _participant = _facilitator(request, workshop_id)
+    statuses = queries.control_room(workshop, breakout_id=breakout_id)
+    if not statuses:
+        raise Http404
+    return render(request, "workshops/control.html#breakout-row", {"status": statuses[0]})
