@@ -50,7 +50,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invite = services.invite_for_token(token)
     except services.NotFound as exc:
-        raise Http404(exc.message) from None
+        raise Http404(str(exc.message)) from None
     workshop = invite.workshop
     current = queries.participant_for(request.session, request.user, workshop.pk)
     if current is not None:

