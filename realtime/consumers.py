@@ -69,7 +69,14 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         self.bucket = TokenBucket(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
         self.strikes = 0
         await self.accept()
-        participant, breakout = await load_viewer(self.scope, self.workshop_id, self.breakout_id)
+        try:
+            participant, breakout = await load_viewer(
+                self.scope, self.workshop_id, self.breakout_id
+            )
+        except DatabaseError:
+            logger.warning("database unavailable while opening a socket", exc_info=True)
+            await self.close(code=protocol.CLOSE_TRY_AGAIN)
+            return
         if participant is None:
             await self.refuse(
                 "no_session",
@@ -220,6 +227,11 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         await self.send_message(reply)
 
     # From the channel layer -------------------------------------------------------
+
+    async def session_ended(self, message):
+        with translation.override(self.language):
+            text = _("You no longer have access to this workshop.")
+        await self.refuse("removed", text, protocol.CLOSE_FORBIDDEN)
 
     async def board_event(self, message):
         if message["breakout"] == self.breakout_id:

@@ -56,6 +56,12 @@ def publish_board_event(event, workshop_id: int) -> None:
     send(groups.facilitators(workshop_id), message)
 
 
+def end_sessions(participant_ids: list[int]) -> None:
+    """Close every open socket of these participants (removed, or their invite revoked)."""
+    for participant_id in participant_ids:
+        send(groups.participant(participant_id), {"type": "session.ended"})
+
+
 def send(group: str, message: dict[str, Any]) -> None:
     try:
         async_to_sync(get_channel_layer().group_send)(group, message)

@@ -35,6 +35,7 @@ SNIPPET_WORDS = 4
 SNIPPET_WORD_LENGTH = 20
 SAME_STEM_PREFIX = 5
 MIN_WORD_LENGTH = 3
+MAX_WORD_LENGTH = 30  # longer runs of letters are noise, not words
 WORD_PATTERN = re.compile(r"[^\W\d_]+")
 
 
@@ -42,7 +43,7 @@ WORD_PATTERN = re.compile(r"[^\W\d_]+")
 class CardText:
     id: str
     text: str
-    kind: str = ""
+    kind: str = ""  # not used to group: a theme gathers practices and difficulties alike
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,7 @@ def content_words(text: str) -> list[str]:
     words = []
     for word in WORD_PATTERN.findall(text):
         lowered = word.lower()
-        if len(word) < MIN_WORD_LENGTH or lowered in all_stopwords():
+        if not MIN_WORD_LENGTH <= len(word) <= MAX_WORD_LENGTH or lowered in all_stopwords():
             continue
         words.append(word if word.isupper() else lowered)
     return words

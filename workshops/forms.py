@@ -61,3 +61,17 @@ class CardForm(forms.Form):
         )
         if not allow_anonymous:
             del self.fields["anonymous"]
+
+
+class InviteForm(forms.Form):
+    label = forms.CharField(
+        label=_("Label"),
+        max_length=200,
+        help_text=_("Who the link is for, e.g. “Workshop link” or a person’s name."),
+    )
+    expires_at = forms.DateTimeField(
+        label=_("Joining closes at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Optional, in the workshop’s time zone. People who joined stay in."),
+    )

@@ -91,6 +91,15 @@ class Invite(models.Model):
         return self.expires_at is None or self.expires_at > timezone.now()
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def active(self):
+        """People who may still take part: not removed, and their invite not revoked."""
+        return self.filter(
+            models.Q(invite__isnull=True) | models.Q(invite__revoked_at__isnull=True),
+            removed_at__isnull=True,
+        )
+
+
 class Participant(models.Model):
     class Role(models.TextChoices):
         FACILITATOR = "facilitator", _("Facilitator")
@@ -108,6 +117,8 @@ class Participant(models.Model):
     )
     joined_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["display_name"]

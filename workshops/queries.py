@@ -46,7 +46,7 @@ def board_context(breakout: Breakout) -> dict[str, Any]:
 
 def participant_for(session, user, workshop_id: int) -> Participant | None:
     """The active participant this browser is in the given workshop, if any."""
-    active = Participant.objects.filter(workshop_id=workshop_id, removed_at__isnull=True)
+    active = Participant.objects.active().filter(workshop_id=workshop_id)
     if user is not None and user.is_authenticated:
         mine = active.filter(user=user).first()
         if mine is not None:
@@ -112,7 +112,7 @@ def control_room(workshop: Workshop, breakout_id: int | None = None) -> list[Bre
         }
     )
     members: dict[int, list[Participant]] = {pk: [] for pk in ids}
-    for person in Participant.objects.filter(breakout_id__in=ids, removed_at__isnull=True):
+    for person in Participant.objects.active().filter(breakout_id__in=ids):
         members[person.breakout_id].append(person)
     last_activity = dict(
         BoardEvent.objects.filter(breakout_id__in=ids)
@@ -130,3 +130,7 @@ def control_room(workshop: Workshop, breakout_id: int | None = None) -> list[Bre
         )
         for b in breakouts
     ]
+
+
+def invites(workshop: Workshop):
+    return workshop.invites.annotate(joined=Count("participant")).order_by("-created_at")

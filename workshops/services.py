@@ -8,11 +8,13 @@ published after commit (realtime.events), never before.
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from uuid import UUID
 
 import orjson
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from realtime import events
@@ -75,12 +77,19 @@ def _locked_breakout(breakout_id: int) -> Breakout:
 
 
 def _active_participant(participant_id: int, workshop_id: int) -> Participant:
-    participant = Participant.objects.filter(
-        pk=participant_id, workshop_id=workshop_id, removed_at__isnull=True
-    ).first()
+    participant = (
+        Participant.objects.active().filter(pk=participant_id, workshop_id=workshop_id).first()
+    )
     if participant is None:
         raise Forbidden(_("You are not a participant of this workshop."))
     return participant
+
+
+def _facilitator(participant_id: int, workshop_id: int) -> Participant:
+    actor = _active_participant(participant_id, workshop_id)
+    if not actor.is_facilitator:
+        raise Forbidden(_("Only facilitators can do this."))
+    return actor
 
 
 def _repeat(breakout: Breakout, actor: Participant, op_id: UUID, digest: str) -> Ack | None:
@@ -170,11 +179,44 @@ def card_create(
 # Joining ---------------------------------------------------------------------------
 
 
-def invite_create(*, workshop: Workshop, label: str, token: str | None = None) -> str:
+def invite_create(*, workshop: Workshop, label: str, expires_at: datetime | None = None) -> str:
     """Create an invite and return its token: the only time the token is known."""
-    token = token or secrets.token_urlsafe(32)
-    Invite.objects.create(workshop=workshop, label=label, token_hash=Invite.hash_token(token))
+    token = secrets.token_urlsafe(32)
+    Invite.objects.create(
+        workshop=workshop, label=label, token_hash=Invite.hash_token(token), expires_at=expires_at
+    )
     return token
+
+
+def invite_revoke(*, actor_id: int, invite_id: int) -> None:
+    """Nobody can join with the invite any more, and whoever joined with it leaves."""
+    with transaction.atomic():
+        invite = Invite.objects.select_for_update().filter(pk=invite_id).first()
+        if invite is None:
+            raise NotFound(_("This invitation does not exist."))
+        _facilitator(actor_id, invite.workshop_id)
+        if invite.revoked_at is not None:
+            return
+        invite.revoked_at = timezone.now()
+        invite.save(update_fields=["revoked_at"])
+        joined = list(invite.participant_set.values_list("pk", flat=True))
+        transaction.on_commit(partial(events.end_sessions, joined))
+
+
+def participant_remove(*, actor_id: int, participant_id: int) -> None:
+    """Take someone out of the workshop: their open pages close at once."""
+    with transaction.atomic():
+        target = Participant.objects.select_for_update().filter(pk=participant_id).first()
+        if target is None:
+            raise NotFound(_("This person is not in the workshop."))
+        _facilitator(actor_id, target.workshop_id)
+        if target.pk == actor_id:
+            raise Forbidden(_("You cannot remove yourself."))
+        if target.removed_at is not None:
+            return
+        target.removed_at = timezone.now()
+        target.save(update_fields=["removed_at"])
+        transaction.on_commit(partial(events.end_sessions, [target.pk]))
 
 
 def invite_for_token(token: str) -> Invite:
@@ -224,8 +266,5 @@ def _check_can_enter(breakout: Breakout, workshop_id: int) -> None:
         raise NotFound(_("This breakout does not exist."))
     if not breakout.is_open:
         raise Forbidden(_("This breakout is closed."))
-    if (
-        breakout.capacity is not None
-        and breakout.members.filter(removed_at__isnull=True).count() >= breakout.capacity
-    ):
+    if breakout.capacity is not None and breakout.members.active().count() >= breakout.capacity:
         raise Forbidden(_("This breakout is full."))

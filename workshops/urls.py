@@ -15,4 +15,15 @@ urlpatterns = [
         views.control_row,
         name="control-row",
     ),
+    path("w/<int:workshop_id>/invites/", views.invites, name="invites"),
+    path(
+        "w/<int:workshop_id>/invites/<int:invite_id>/revoke/",
+        views.invite_revoke,
+        name="invite-revoke",
+    ),
+    path(
+        "w/<int:workshop_id>/people/<int:participant_id>/remove/",
+        views.participant_remove,
+        name="participant-remove",
+    ),
 ]

@@ -2,13 +2,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from . import queries, services
-from .forms import CardForm, ChooseBreakoutForm, JoinForm
-from .models import Card, Participant, Workshop
+from .forms import CardForm, ChooseBreakoutForm, InviteForm, JoinForm
+from .models import Card, Invite, Participant, Workshop
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -157,7 +159,54 @@ def control_room(request: HttpRequest, workshop_id: int) -> HttpResponse:
 @require_GET
 def control_row(request: HttpRequest, workshop_id: int, breakout_id: int) -> HttpResponse:
     workshop, _participant = _facilitator(request, workshop_id)
+    return _breakout_row(request, workshop, breakout_id)
+
+
+def _breakout_row(request: HttpRequest, workshop: Workshop, breakout_id: int) -> HttpResponse:
     statuses = queries.control_room(workshop, breakout_id=breakout_id)
     if not statuses:
         raise Http404
     return render(request, "workshops/control.html#breakout-row", {"status": statuses[0]})
+
+
+@login_required
+def invites(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    """Create invitation links (each shown once) and revoke them."""
+    workshop, _participant = _facilitator(request, workshop_id)
+    new_link = None
+    with timezone.override(workshop.timezone):
+        form = InviteForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            token = services.invite_create(workshop=workshop, **form.cleaned_data)
+            new_link = request.build_absolute_uri(reverse("workshops:join", args=[token]))
+            form = InviteForm()
+    context = {
+        "workshop": workshop,
+        "form": form,
+        "new_link": new_link,
+        "invites": queries.invites(workshop),
+    }
+    return render(request, "workshops/invites.html", context)
+
+
+@login_required
+@require_POST
+def invite_revoke(request: HttpRequest, workshop_id: int, invite_id: int) -> HttpResponse:
+    _workshop, participant = _facilitator(request, workshop_id)
+    invite = get_object_or_404(Invite, pk=invite_id, workshop_id=workshop_id)
+    services.invite_revoke(actor_id=participant.pk, invite_id=invite.pk)
+    return redirect("workshops:invites", workshop_id)
+
+
+@login_required
+@require_POST
+def participant_remove(request: HttpRequest, workshop_id: int, participant_id: int) -> HttpResponse:
+    workshop, facilitator = _facilitator(request, workshop_id)
+    target = get_object_or_404(Participant, pk=participant_id, workshop_id=workshop_id)
+    try:
+        services.participant_remove(actor_id=facilitator.pk, participant_id=target.pk)
+    except services.ServiceError as exc:
+        return HttpResponse(exc.message, status=400)
+    if request.htmx and target.breakout_id:
+        return _breakout_row(request, workshop, target.breakout_id)
+    return redirect("workshops:control", workshop_id)

@@ -1,0 +1,123 @@
+"""Compare suggested clusters with a facilitator's grouping and time them."""
+
+import json
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from workshops.clustering import (
+    CardText,
+    adjusted_rand_index,
+    sentence_encoder,
+    suggest_clusters,
+)
+
+TIMED_BOARD_SIZE = 60
+
+
+class Command(BaseCommand):
+    help = (
+        "Score suggest_clusters against boards clustered by facilitators: adjusted Rand index "
+        "per board and overall, clusters suggested vs expected, and time taken."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "file",
+            nargs="?",
+            default=str(default_data_file()),
+            help='JSON {"boards": [{"challenge", "cards": [{"id", "text", "kind", "cluster"}]}]}'
+            " (default: shared/data/cluster-dev.json beside the repository)",
+        )
+
+    def handle(self, *args, **options):
+        boards = load_boards(Path(options["file"]))
+        limiter = one_thread_limiter()
+        with limiter or nullcontext():
+            self.stdout.write(f"Threads: {'one' if limiter else 'numpy default'}")
+            started = time.perf_counter()
+            sentence_encoder()
+            self.stdout.write(f"Model load (first call): {elapsed_ms(started):.0f} ms\n")
+            true_labels, suggested_labels, scores = [], [], []
+            for number, board in enumerate(boards, start=1):
+                expected = [card["cluster"] for card in board["cards"]]
+                started = time.perf_counter()
+                clusters = suggest_clusters(cards_of(board))
+                duration = elapsed_ms(started)
+                cluster_of = {i: n for n, c in enumerate(clusters) for i in c.card_ids}
+                suggested = [cluster_of[card["id"]] for card in board["cards"]]
+                scores.append(adjusted_rand_index(expected, suggested))
+                true_labels += [(number, label) for label in expected]
+                suggested_labels += [(number, label) for label in suggested]
+                self.stdout.write(
+                    f"Board {number} ({len(expected)} cards): {board.get('challenge', '')[:70]}\n"
+                    f"  ARI {scores[-1]:.3f}  clusters {len(clusters)} suggested / "
+                    f"{len(set(expected))} expected  {duration:.0f} ms"
+                )
+            self.stdout.write(
+                f"\nOverall ({len(true_labels)} cards, labels namespaced per board): "
+                f"ARI {adjusted_rand_index(true_labels, suggested_labels):.3f}\n"
+                f"Mean of per-board ARIs: {sum(scores) / len(scores):.3f}"
+            )
+            self.stdout.write(timed_large_board(boards))
+
+
+def default_data_file() -> Path:
+    return Path(settings.BASE_DIR).parent / "shared" / "data" / "cluster-dev.json"
+
+
+def load_boards(path: Path) -> list[dict]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise CommandError(f"Cannot read {path}: {error.strerror or error}") from error
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise CommandError(f"{path} is not valid JSON: {error}") from error
+    boards = data.get("boards") if isinstance(data, dict) else None
+    if not boards or not all(is_labelled_board(board) for board in boards):
+        raise CommandError(
+            f'{path}: expected {{"boards": [{{"cards": [{{"id", "text", "cluster"}}]}}]}}.'
+        )
+    return boards
+
+
+def is_labelled_board(board) -> bool:
+    cards = board.get("cards") if isinstance(board, dict) else None
+    return bool(cards) and all(
+        isinstance(card, dict) and {"id", "text", "cluster"} <= card.keys() for card in cards
+    )
+
+
+def cards_of(board: dict) -> list[CardText]:
+    return [
+        CardText(id=str(card["id"]), text=card["text"], kind=card.get("kind") or "")
+        for card in board["cards"]
+    ]
+
+
+def timed_large_board(boards: list[dict]) -> str:
+    """Time one board of 60 cards pooled from the file, the size a workshop may reach."""
+    cards = [card for board in boards for card in cards_of(board)][:TIMED_BOARD_SIZE]
+    cards = [CardText(id=f"{n}", text=card.text, kind=card.kind) for n, card in enumerate(cards)]
+    started = time.perf_counter()
+    clusters = suggest_clusters(cards)
+    return (
+        f"Board of {len(cards)} cards pooled from all boards: {len(clusters)} clusters "
+        f"in {elapsed_ms(started):.0f} ms"
+    )
+
+
+def one_thread_limiter():
+    """Keeps numpy to one core, as on a busy server; None without threadpoolctl."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return None
+    return threadpool_limits(limits=1)
+
+
+def elapsed_ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
