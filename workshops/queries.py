@@ -57,6 +57,15 @@ def participant_for(session, user, workshop_id: int) -> Participant | None:
     return active.filter(pk=participant_id, user__isnull=True).first()
 
 
+def was_removed(session, workshop_id: int) -> bool:
+    """Whether this browser joined the workshop and was then taken out of it."""
+    participant_id = session.get(SESSION_PARTICIPANTS, {}).get(str(workshop_id))
+    return (
+        participant_id is not None
+        and not Participant.objects.active().filter(pk=participant_id).exists()
+    )
+
+
 def can_view_board(participant: Participant, breakout: Breakout) -> bool:
     if breakout.workshop_id != participant.workshop_id:
         return False

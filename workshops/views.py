@@ -57,6 +57,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     current = queries.participant_for(request.session, request.user, workshop.pk)
     if current is not None:
         return _where_to_go(current)
+    if queries.was_removed(request.session, workshop.pk):
+        raise PermissionDenied(_("You were removed from this workshop."))
     form = JoinForm(workshop, request.POST or None)
     if request.method == "POST" and form.is_valid():
         breakout = form.cleaned_data["breakout"]

@@ -120,6 +120,7 @@ function applyEvent(event) {
 }
 
 function applySnapshot(snapshot) {
+  if (snapshot.epoch === state.epoch && snapshot.seq < state.seq) return; // older than shown
   const template = document.createElement("template");
   template.innerHTML = snapshot.html;
   for (const element of template.content.querySelectorAll("[id]")) {

@@ -1,5 +1,6 @@
 // A live websocket that reconnects with full-jitter backoff and reports its state:
-// "connecting", "connected", "reconnecting" or "ended" (refused: do not retry).
+// "connecting", "connected", "reconnecting", "offline" (the browser has no network)
+// or "ended" (refused: do not retry).
 const REFUSED = new Set([4401, 4403]);
 const MAX_DELAY_MS = 30000;
 
@@ -48,7 +49,7 @@ export function connectLive({ url, onOpen, onMessage, onState, watchdogMs = 0 })
       }
       if (ended) return;
       attempt += 1;
-      onState("reconnecting");
+      onState(navigator.onLine ? "reconnecting" : "offline");
       const delay = Math.random() * Math.min(MAX_DELAY_MS, 500 * 2 ** attempt);
       retryTimer = setTimeout(open, delay);
     });
