@@ -73,8 +73,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             participant, breakout = await load_viewer(
                 self.scope, self.workshop_id, self.breakout_id
             )
-        except DatabaseError:
-            logger.warning("database unavailable while opening a socket", exc_info=True)
+        except DatabaseError as exc:
+            logger.warning("database unavailable while opening a socket: %s", exc)
             await self.close(code=protocol.CLOSE_TRY_AGAIN)
             return
         if participant is None:
@@ -212,8 +212,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             reply = protocol.error(
                 code=exc.code, message=str(exc.message), op_id=op_id, retryable=exc.retryable
             )
-        except DatabaseError:
-            logger.warning("database unavailable for a write", exc_info=True)
+        except DatabaseError as exc:
+            logger.warning("database unavailable for a write: %s", exc)
             reply = protocol.error(
                 code="unavailable",
                 message=_(
@@ -246,8 +246,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             await asyncio.sleep(settings.WS_HEAD_INTERVAL)
             try:
                 seq = await database_sync_to_async(queries.breakout_head)(self.breakout_id)
-            except Exception:
-                logger.warning("head beacon failed", exc_info=True)
+            except DatabaseError as exc:
+                logger.warning("head beacon failed: %s", exc)
                 continue
             await self.send_message(protocol.head(seq=seq))
 

@@ -14,13 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 # Largest text frame accepted: a 1,000-character card in 4-byte UTF-8 plus its envelope.
 MAX_FRAME_BYTES = 8 * 1024
 
-# Close codes. 4xxx: do not reconnect; the person has to act (open the invite again).
-CLOSE_UNSUPPORTED_DATA = 1003
-CLOSE_POLICY = 1008
-CLOSE_TOO_BIG = 1009
-CLOSE_TRY_AGAIN = 1013
+# Close codes (Daphne allows only 1000 and 3000-4999 from the application).
+# 4401 and 4403 mean: do not reconnect, the person has to act (open the invite again).
+CLOSE_UNSUPPORTED_DATA = 4400
 CLOSE_NO_SESSION = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_BIG = 4413
+CLOSE_POLICY = 4429
+CLOSE_TRY_AGAIN = 4503
 
 
 class ClientMessage(BaseModel):

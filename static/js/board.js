@@ -153,12 +153,12 @@ function acked(ack) {
 }
 
 function failed(error) {
-  if (!error.op_id) {
-    showBoardError(error.message);
-    return;
-  }
   if (error.retryable) {
     scheduleRetry();
+    return;
+  }
+  if (!error.op_id) {
+    showBoardError(error.message);
     return;
   }
   outbox.remove(error.op_id);

@@ -1,6 +1,8 @@
 """Playwright driving Debian's Chromium (never a downloaded browser)."""
 
+import os
 from contextlib import contextmanager
+from unittest import mock
 
 from tests.conftest import CHROMIUM
 
@@ -11,7 +13,10 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 def chromium():
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls a test makes
+    # meanwhile are plain synchronous ones.
+    unsafe = mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
+    with unsafe, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
             yield browser

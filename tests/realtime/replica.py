@@ -21,6 +21,7 @@ class BoardReplica:
         self.acks: dict[str, int] = {}
         self.refused: dict[str, str] = {}
         self.retry_wanted = False
+        self.retryable_errors = 0
 
     def post(self, text: str, kind: str = "practice") -> dict:
         message = {"type": "card.create", "op_id": str(uuid.uuid4()), "kind": kind, "text": text}
@@ -54,6 +55,7 @@ class BoardReplica:
         elif kind == "error" and message["op_id"]:
             if message["retryable"]:
                 self.retry_wanted = True
+                self.retryable_errors += 1
             else:
                 self.outbox.pop(message["op_id"], None)
                 self.refused[message["op_id"]] = message["code"]
