@@ -22,7 +22,7 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.app
 	$(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo --base-url http://127.0.0.1:$(PORT)
-	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) facilitate.asgi:application
+	$(BIN)/python manage.py serve --port $(PORT)
 
 test: $(VENV)/.test
 	$(BIN)/ruff check .

@@ -97,10 +97,13 @@ TEMPLATES = [
     }
 ]
 
+# Persistent connections: Channels runs every database call of a process in one thread,
+# so opening a connection per call would dominate. A connection broken by a database
+# restart fails one call (a retryable error) and is then replaced.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -126,6 +129,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "facilitate",
         }
     }
 else:
@@ -187,6 +191,9 @@ WS_HEAD_INTERVAL = float(os.environ.get("WS_HEAD_INTERVAL", "10"))
 WS_RATE_PER_SECOND = float(os.environ.get("WS_RATE_PER_SECOND", "10"))
 WS_RATE_BURST = int(os.environ.get("WS_RATE_BURST", "30"))
 WS_RATE_STRIKES = int(os.environ.get("WS_RATE_STRIKES", "20"))
+# Far above those: a connection past this is dropped by Daphne itself (flood_guard.py).
+WS_FLOOD_PER_SECOND = float(os.environ.get("WS_FLOOD_PER_SECOND", "50"))
+WS_FLOOD_BURST = int(os.environ.get("WS_FLOOD_BURST", "200"))
 
 LOGGING = {
     "version": 1,

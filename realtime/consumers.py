@@ -1,14 +1,15 @@
 """The websocket consumer: authenticate, validate, call a service, ack. It never writes
 to the database itself and forwards broadcast strings unchanged."""
 
-import asyncio
 import logging
-import time
+from types import SimpleNamespace
 from urllib.parse import parse_qsl
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.contrib import auth
 from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -18,34 +19,20 @@ from workshops import queries, services
 from workshops.models import Breakout
 
 from . import groups, protocol
+from .beacon import beacon
 from .events import render_event
+from .ratelimit import TokenBucket
 
 logger = logging.getLogger(__name__)
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
-class TokenBucket:
-    """Per-connection message rate limit: `rate` per second, bursts up to `burst`."""
-
-    def __init__(self, rate: float, burst: int):
-        self.rate, self.burst = rate, burst
-        self.tokens = float(burst)
-        self.updated = time.monotonic()
-
-    def allow(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
-
-
 @database_sync_to_async
 def load_viewer(scope, workshop_id: int, breakout_id: int | None):
-    participant = queries.participant_for(scope["session"], scope.get("user"), workshop_id)
+    session = scope["session"]
+    user = auth.get_user(SimpleNamespace(session=session))
+    participant = queries.participant_for(session, user, workshop_id)
     if participant is None or breakout_id is None:
         return participant, None
     breakout = Breakout.objects.filter(pk=breakout_id).first()
@@ -64,10 +51,11 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         self.language = query.get("lang") if query.get("lang") in LANGUAGES else "en"
         self.breakout_id = _int_or_none(query.get("breakout"))
         self.joined: list[str] = []
-        self.beacon = None
         self.sent_seq = 0
         self.bucket = TokenBucket(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
-        self.strikes = 0
+        # Refused messages tolerated before closing: a reconnecting client flushing a long
+        # outbox stays, a flood goes.
+        self.patience = TokenBucket(1, settings.WS_RATE_STRIKES)
         await self.accept()
         try:
             participant, breakout = await load_viewer(
@@ -75,25 +63,22 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             )
         except DatabaseError as exc:
             logger.warning("database unavailable while opening a socket: %s", exc)
-            await self.close(code=protocol.CLOSE_TRY_AGAIN)
-            return
+            await self.stop(protocol.CLOSE_TRY_AGAIN)
         if participant is None:
             await self.refuse(
                 "no_session",
                 _("Your session has ended: open your invitation link again."),
                 protocol.CLOSE_NO_SESSION,
             )
-            return
         if breakout is False:
             await self.refuse(
                 "forbidden", _("You cannot open this board."), protocol.CLOSE_FORBIDDEN
             )
-            return
         self.participant = participant
         await self.join(groups.participant(participant.pk))
         if breakout is not None:
             await self.join(groups.breakout(breakout.pk))
-            self.beacon = asyncio.create_task(self.send_heads())
+            beacon.watch(breakout.pk, self)
         elif query.get("view") == "control" and participant.is_facilitator:
             await self.join(groups.facilitators(self.workshop_id))
         else:
@@ -104,17 +89,25 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         self.joined.append(group)
 
     async def disconnect(self, code):
-        if self.beacon:
-            self.beacon.cancel()
+        if self.breakout_id is not None:
+            beacon.unwatch(self.breakout_id, self)
         for group in self.joined:
             await self.channel_layer.group_discard(group, self.channel_name)
+        self.joined = []
 
     async def send_message(self, message: dict) -> None:
         await self.send(text_data=protocol.encode(message))
 
     async def refuse(self, code: str, message: str, close_code: int) -> None:
+        """Tell the person why, close, and stop: frames still queued behind this one (a
+        flood) are dropped unread."""
         await self.send_message(protocol.error(code=code, message=message))
+        await self.stop(close_code)
+
+    async def stop(self, close_code: int) -> None:
         await self.close(code=close_code)
+        await self.disconnect(close_code)
+        raise StopConsumer
 
     # From the browser -------------------------------------------------------------
 
@@ -123,8 +116,6 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             await self.handle(text_data, bytes_data)
 
     async def handle(self, text_data, bytes_data):
-        if not hasattr(self, "participant"):
-            return
         if text_data is None:
             await self.refuse(
                 "binary", _("Only text messages are accepted."), protocol.CLOSE_UNSUPPORTED_DATA
@@ -148,19 +139,15 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             await self.card_create(message)
 
     async def rate_limited(self) -> None:
-        self.strikes += 1
-        if self.strikes > settings.WS_RATE_STRIKES:
-            await self.refuse(
-                "rate_limited",
-                _("Too many messages: the connection was closed."),
-                protocol.CLOSE_POLICY,
-            )
-        elif self.strikes == 1 or self.strikes % 10 == 0:
+        """Refuse the message (the client keeps it and retries); close a flood."""
+        if self.patience.allow():
+            text = _("Too many messages: slow down.")
             await self.send_message(
-                protocol.error(
-                    code="rate_limited", message=_("Too many messages: slow down."), retryable=True
-                )
+                protocol.error(code="rate_limited", message=text, retryable=True)
             )
+        else:
+            text = _("Too many messages: the connection was closed.")
+            await self.refuse("rate_limited", text, protocol.CLOSE_POLICY)
 
     async def resume(self, message: protocol.Resume) -> None:
         if self.breakout_id is None:
@@ -228,6 +215,14 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
 
     # From the channel layer -------------------------------------------------------
 
+    async def dispatch(self, message):
+        # Broadcasts are forwarded without touching the database, so they skip Channels'
+        # per-message connection cleanup: a thread hop for every delivery otherwise.
+        if message["type"] == "board.event":
+            await self.board_event(message)
+        else:
+            await super().dispatch(message)
+
     async def session_ended(self, message):
         with translation.override(self.language):
             text = _("You no longer have access to this workshop.")
@@ -239,17 +234,6 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
                 return
             self.sent_seq = message["seq"]
         await self.send(text_data=message["texts"][self.language])
-
-    async def send_heads(self):
-        """The head beacon: lets a client notice events the channel layer dropped."""
-        while True:
-            await asyncio.sleep(settings.WS_HEAD_INTERVAL)
-            try:
-                seq = await database_sync_to_async(queries.breakout_head)(self.breakout_id)
-            except DatabaseError as exc:
-                logger.warning("head beacon failed: %s", exc)
-                continue
-            await self.send_message(protocol.head(seq=seq))
 
 
 def _query(scope) -> dict[str, str]:

@@ -67,3 +67,10 @@ def needs_chromium():
 def output_dir() -> Path:
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     return OUTPUT_DIR
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings():
+    # Connections opened by the async tests' worker threads must not outlive them, or the
+    # test database cannot be dropped at the end.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0

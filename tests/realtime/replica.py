@@ -52,13 +52,12 @@ class BoardReplica:
         elif kind == "ack":
             self.outbox.pop(message["op_id"], None)
             self.acks[message["op_id"]] = message["seq"]
+        elif kind == "error" and message["retryable"]:
+            self.retry_wanted = True
+            self.retryable_errors += 1
         elif kind == "error" and message["op_id"]:
-            if message["retryable"]:
-                self.retry_wanted = True
-                self.retryable_errors += 1
-            else:
-                self.outbox.pop(message["op_id"], None)
-                self.refused[message["op_id"]] = message["code"]
+            self.outbox.pop(message["op_id"], None)
+            self.refused[message["op_id"]] = message["code"]
         return []
 
     def _event(self, event: dict) -> list[dict]:

@@ -5,6 +5,7 @@ import secrets
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import breakout, logged_in_client, make_facilitator, make_workshop
@@ -79,6 +80,15 @@ def test_guessing_invite_links_is_rate_limited(workshop, client):
     assert set(statuses[:30]) == {404}
     assert set(statuses[30:]) == {429}
     assert Participant.objects.count() == 0
+
+
+def test_many_people_joining_from_one_address_are_not_limited(workshop, client):
+    token = services.invite_create(workshop=workshop, label="city hall")
+    url = reverse("workshops:join", args=[token])
+    for number in range(40):
+        response = Client().post(url, {"display_name": f"Person {number}"})
+        assert response.status_code == 302
+    assert Participant.objects.count() == 40
 
 
 def test_a_removed_participant_is_taken_out(workshop, client):

@@ -26,47 +26,64 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "file",
-            nargs="?",
-            default=str(default_data_file()),
-            help='JSON {"boards": [{"challenge", "cards": [{"id", "text", "kind", "cluster"}]}]}'
-            " (default: shared/data/cluster-dev.json beside the repository)",
+            "files",
+            nargs="*",
+            help='JSON {"boards": [{"challenge", "cards": [{"id", "text", "kind", "cluster"}]}]};'
+            " each file is scored on its own (default: the dev boards in tests/data/"
+            "cluster-dev.json, a copy of ../shared/data, then the held-out boards in "
+            "tests/data/cluster-heldout.json)",
         )
 
     def handle(self, *args, **options):
-        boards = load_boards(Path(options["file"]))
+        if options["files"]:
+            sets = [(path, load_boards(path)) for path in map(Path, options["files"])]
+        else:
+            sets = [(path, load_boards(path)) for path in default_data_files() if path.exists()]
+            if not sets:
+                raise CommandError("No labelled boards found; name a file.")
         limiter = one_thread_limiter()
         with limiter or nullcontext():
             self.stdout.write(f"Threads: {'one' if limiter else 'numpy default'}")
             started = time.perf_counter()
             sentence_encoder()
-            self.stdout.write(f"Model load (first call): {elapsed_ms(started):.0f} ms\n")
-            true_labels, suggested_labels, scores = [], [], []
-            for number, board in enumerate(boards, start=1):
-                expected = [card["cluster"] for card in board["cards"]]
-                started = time.perf_counter()
-                clusters = suggest_clusters(cards_of(board))
-                duration = elapsed_ms(started)
-                cluster_of = {i: n for n, c in enumerate(clusters) for i in c.card_ids}
-                suggested = [cluster_of[card["id"]] for card in board["cards"]]
-                scores.append(adjusted_rand_index(expected, suggested))
-                true_labels += [(number, label) for label in expected]
-                suggested_labels += [(number, label) for label in suggested]
-                self.stdout.write(
-                    f"Board {number} ({len(expected)} cards): {board.get('challenge', '')[:70]}\n"
-                    f"  ARI {scores[-1]:.3f}  clusters {len(clusters)} suggested / "
-                    f"{len(set(expected))} expected  {duration:.0f} ms"
-                )
+            self.stdout.write(f"Model load (first call): {elapsed_ms(started):.0f} ms")
+            for path, boards in sets:
+                self.stdout.write(f"\n== {path.name} ({len(boards)} boards)")
+                self.score(boards)
+            self.stdout.write("")
+            self.stdout.write(timed_large_board([board for _, boards in sets for board in boards]))
+
+    def score(self, boards: list[dict]) -> None:
+        true_labels, suggested_labels, scores = [], [], []
+        for number, board in enumerate(boards, start=1):
+            expected = [card["cluster"] for card in board["cards"]]
+            started = time.perf_counter()
+            clusters = suggest_clusters(cards_of(board))
+            duration = elapsed_ms(started)
+            cluster_of = {i: n for n, c in enumerate(clusters) for i in c.card_ids}
+            suggested = [cluster_of[card["id"]] for card in board["cards"]]
+            scores.append(adjusted_rand_index(expected, suggested))
+            true_labels += [(number, label) for label in expected]
+            suggested_labels += [(number, label) for label in suggested]
             self.stdout.write(
-                f"\nOverall ({len(true_labels)} cards, labels namespaced per board): "
-                f"ARI {adjusted_rand_index(true_labels, suggested_labels):.3f}\n"
-                f"Mean of per-board ARIs: {sum(scores) / len(scores):.3f}"
+                f"Board {number} ({len(expected)} cards): {board.get('challenge', '')[:70]}\n"
+                f"  ARI {scores[-1]:.3f}  clusters {len(clusters)} suggested / "
+                f"{len(set(expected))} expected  {duration:.0f} ms"
             )
-            self.stdout.write(timed_large_board(boards))
+        self.stdout.write(
+            f"Overall ({len(true_labels)} cards, labels namespaced per board): "
+            f"ARI {adjusted_rand_index(true_labels, suggested_labels):.3f}\n"
+            f"Mean of per-board ARIs: {sum(scores) / len(scores):.3f}"
+        )
 
 
-def default_data_file() -> Path:
-    return Path(settings.BASE_DIR).parent / "shared" / "data" / "cluster-dev.json"
+def default_data_files() -> list[Path]:
+    """The facilitators' dev boards, then held-out boards never used to tune the method."""
+    base = Path(settings.BASE_DIR)
+    return [
+        base / "tests" / "data" / "cluster-dev.json",
+        base / "tests" / "data" / "cluster-heldout.json",
+    ]
 
 
 def load_boards(path: Path) -> list[dict]:
