@@ -1,3 +1,4 @@
+import json
 import os
 import shutil
 import socket
@@ -74,3 +75,17 @@ def django_db_modify_db_settings():
     # Connections opened by the async tests' worker threads must not outlive them, or the
     # test database cannot be dropped at the end.
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Show the fault scenarios' figures (cards sent, acked, stored, duplicates)."""
+    path = OUTPUT_DIR / "fault-scenarios.json"
+    if path.exists():
+        terminalreporter.section("fault scenarios")
+        for report in json.loads(path.read_text()).values():
+            terminalreporter.write_line(
+                f"{report['scenario']}: sent {report['cards_sent']}, acked {report['acked']}, "
+                f"stored {report['stored']}, duplicates {report['duplicates']}, "
+                f"lost {report['lost']}, reconnections {report['reconnections']}, "
+                f"retryable errors {report['retryable_errors']}"
+            )
