@@ -1,56 +1,60 @@
-"""The head beacon: every WS_HEAD_INTERVAL seconds, one query per process reads the head
-seq of every board with an open socket here, and each socket gets its board's head. A
-client behind it resumes, so a broadcast the channel layer dropped costs at most one
-interval of staleness."""
+"""The per-process beacon. Every WS_HEAD_INTERVAL seconds, in one pass for all the
+sockets of this process:
+- each board socket hears its board's head seq, so a client behind it resumes and a
+  broadcast the channel layer dropped costs at most one interval;
+- the presence rows of open sockets are refreshed (a dead process's rows go stale);
+- timers that ran out get their end action (services.timers_expire, once overall).
+"""
 
 import asyncio
 import logging
-from collections import defaultdict
 
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import DatabaseError
+from django.utils import timezone
 
-from workshops import queries
+from workshops import queries, services
 
 from . import protocol
 
 logger = logging.getLogger(__name__)
 
 
-class HeadBeacon:
+class Beacon:
     def __init__(self):
-        self.sockets: dict[int, set] = defaultdict(set)
+        self.sockets: set = set()
         self.task: asyncio.Task | None = None
 
-    def watch(self, breakout_id: int, consumer) -> None:
-        self.sockets[breakout_id].add(consumer)
-        if self.task is None or self.task.done() or self.task.get_loop() is not _loop():
-            self.task = asyncio.get_running_loop().create_task(self.run())
+    def watch(self, consumer) -> None:
+        self.sockets.add(consumer)
+        loop = asyncio.get_running_loop()
+        if self.task is None or self.task.done() or self.task.get_loop() is not loop:
+            self.task = loop.create_task(self.run())
 
-    def unwatch(self, breakout_id: int, consumer) -> None:
-        watching = self.sockets.get(breakout_id)
-        if watching is not None:
-            watching.discard(consumer)
-            if not watching:
-                del self.sockets[breakout_id]
+    def unwatch(self, consumer) -> None:
+        self.sockets.discard(consumer)
 
     async def run(self) -> None:
         while self.sockets:
             await asyncio.sleep(settings.WS_HEAD_INTERVAL)
             try:
-                heads = await database_sync_to_async(queries.breakout_heads)(list(self.sockets))
+                heads = await database_sync_to_async(self.tick)()
             except DatabaseError as exc:
-                logger.warning("head beacon failed: %s", exc)
+                logger.warning("beacon failed: %s", exc)
                 continue
-            for breakout_id, seq in heads.items():
-                text = protocol.encode(protocol.head(seq=seq))
-                for consumer in list(self.sockets.get(breakout_id, ())):
-                    await consumer.send(text_data=text)
+            now = timezone.now().isoformat()
+            for consumer in list(self.sockets):
+                if consumer.breakout_id in heads:
+                    head = protocol.head(seq=heads[consumer.breakout_id], now=now)
+                    await consumer.send(text_data=protocol.encode(head))
+
+    def tick(self) -> dict[int, int]:
+        services.timers_expire()
+        present = [c.channel_name for c in self.sockets if c.counts_as_present]
+        services.presence_touch(channel_names=present)
+        boards = {c.breakout_id for c in self.sockets if c.breakout_id is not None}
+        return queries.breakout_heads(list(boards))
 
 
-def _loop():
-    return asyncio.get_running_loop()
-
-
-beacon = HeadBeacon()
+beacon = Beacon()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from workshops import queries, services
 from workshops.models import Breakout
 
-from . import groups, protocol
+from . import groups, presence, protocol
 from .beacon import beacon
 from .events import render_event
 from .ratelimit import TokenBucket
@@ -52,6 +52,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         self.breakout_id = _int_or_none(query.get("breakout"))
         self.joined: list[str] = []
         self.sent_seq = 0
+        self.counts_as_present = False
         self.bucket = TokenBucket(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
         # Refused messages tolerated before closing: a reconnecting client flushing a long
         # outbox stays, a flood goes.
@@ -75,25 +76,52 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
                 "forbidden", _("You cannot open this board."), protocol.CLOSE_FORBIDDEN
             )
         self.participant = participant
-        await self.join(groups.participant(participant.pk))
-        if breakout is not None:
-            await self.join(groups.breakout(breakout.pk))
-            beacon.watch(breakout.pk, self)
-        elif query.get("view") == "control" and participant.is_facilitator:
+        self.view = "board" if breakout else "plenary"
+        if breakout is None and query.get("view") == "control" and participant.is_facilitator:
+            self.view = "control"
+        await self.join_groups()
+        beacon.watch(self)
+        if not participant.is_facilitator:
+            await self.enter()
+
+    async def join_groups(self) -> None:
+        await self.join(groups.participant(self.participant.pk))
+        await self.join(groups.workshop(self.workshop_id))
+        if self.view == "board":
+            await self.join(groups.breakout(self.breakout_id))
+        elif self.view == "control":
             await self.join(groups.facilitators(self.workshop_id))
-        else:
-            await self.join(groups.workshop(self.workshop_id))
+
+    async def enter(self) -> None:
+        """Count this socket in the presence of its board (facilitators never are)."""
+        await database_sync_to_async(services.presence_enter)(
+            channel_name=self.channel_name,
+            participant_id=self.participant.pk,
+            breakout_id=self.breakout_id,
+        )
+        self.counts_as_present = True
+        if self.breakout_id is not None:
+            presence.changed(self.breakout_id)
 
     async def join(self, group: str) -> None:
         await self.channel_layer.group_add(group, self.channel_name)
         self.joined.append(group)
 
     async def disconnect(self, code):
-        if self.breakout_id is not None:
-            beacon.unwatch(self.breakout_id, self)
+        beacon.unwatch(self)
         for group in self.joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         self.joined = []
+        if self.counts_as_present:
+            self.counts_as_present = False
+            try:
+                await database_sync_to_async(services.presence_leave)(
+                    channel_name=self.channel_name
+                )
+            except DatabaseError as exc:
+                logger.warning("presence not cleared (it goes stale): %s", exc)
+            if self.breakout_id is not None:
+                presence.changed(self.breakout_id)
 
     async def send_message(self, message: dict) -> None:
         await self.send(text_data=protocol.encode(message))
@@ -135,8 +163,15 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             return
         if message.type == "resume":
             await self.resume(message)
+        elif self.view != "board":
+            error = protocol.error(
+                code="forbidden", message=_("Open a board to change it."), op_id=message.op_id
+            )
+            await self.send_message(error)
         elif message.type == "card.create":
             await self.card_create(message)
+        else:
+            await self.card_moderate(message)
 
     async def rate_limited(self) -> None:
         """Refuse the message (the client keeps it and retries); close a flood."""
@@ -163,9 +198,10 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         self.sent_seq = max(self.sent_seq, breakout.seq)
         if result.events is None:
             with translation.override(self.language):
-                html = render_to_string(
-                    "workshops/board.html#columns", queries.board_context(breakout)
+                context = queries.board_context(
+                    breakout, with_hidden=self.participant.is_facilitator
                 )
+                html = render_to_string("workshops/board.html#columns", context)
             snapshot = protocol.snapshot(
                 breakout=breakout.pk, epoch=breakout.epoch, seq=breakout.seq, html=html
             )
@@ -173,13 +209,6 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         return [protocol.encode(render_event(event, self.language)) for event in result.events]
 
     async def card_create(self, message: protocol.CardCreate) -> None:
-        if self.breakout_id is None:
-            await self.send_message(
-                protocol.error(
-                    code="forbidden", message=_("Open a board to post cards."), op_id=message.op_id
-                )
-            )
-            return
         await self.apply(
             services.card_create,
             participant_id=self.participant.pk,
@@ -187,6 +216,16 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             kind=message.kind,
             text=message.text,
             anonymous=message.anonymous,
+            op_id=message.op_id,
+        )
+
+    async def card_moderate(self, message: protocol.CardModerate) -> None:
+        await self.apply(
+            services.card_set_hidden,
+            participant_id=self.participant.pk,
+            breakout_id=self.breakout_id,
+            card_id=message.card_id,
+            hidden=message.type == "card.hide",
             op_id=message.op_id,
         )
 
@@ -234,6 +273,27 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
                 return
             self.sent_seq = message["seq"]
         await self.send(text_data=message["texts"][self.language])
+
+    async def board_presence(self, message):
+        await self.send(text_data=message["texts"][self.language])
+
+    async def plenary_message(self, message):
+        if self.view == "plenary":
+            await self.send(text_data=message["texts"][self.language])
+
+    async def workshop_go(self, message):
+        if not self.participant.is_facilitator:
+            await self.send_message(protocol.go())
+
+    async def participant_go(self, message):
+        await self.send_message(protocol.go())
+
+    async def help_handled(self, message):
+        await self.send_message(protocol.help_state(open=False))
+
+    async def control_changed(self, message):
+        if self.view == "control":
+            await self.send_message(protocol.control(breakout=message["breakout"]))
 
 
 def _query(scope) -> dict[str, str]:

@@ -44,7 +44,16 @@ class CardCreate(ClientMessage):
     anonymous: bool = False
 
 
-_client_message = TypeAdapter(Annotated[Resume | CardCreate, Field(discriminator="type")])
+class CardModerate(ClientMessage):
+    """Hide a card from participants (kept for the record), or restore it."""
+
+    type: Literal["card.hide", "card.restore"]
+    op_id: UUID
+    card_id: int
+
+
+ClientMessageType = Resume | CardCreate | CardModerate
+_client_message = TypeAdapter(Annotated[ClientMessageType, Field(discriminator="type")])
 
 
 class InvalidMessage(Exception):
@@ -53,7 +62,7 @@ class InvalidMessage(Exception):
         self.field = field
 
 
-def parse(text: str) -> Resume | CardCreate:
+def parse(text: str) -> ClientMessageType:
     try:
         return _client_message.validate_json(text)
     except ValidationError as exc:
@@ -90,9 +99,35 @@ def snapshot(*, breakout: int, epoch: int, seq: int, html: str) -> dict[str, Any
     return {"type": "snapshot", "breakout": breakout, "epoch": epoch, "seq": seq, "html": html}
 
 
-def head(*, seq: int) -> dict[str, Any]:
-    """The log's head, sent every few seconds: a client behind it asks to resume."""
-    return {"type": "head", "seq": seq}
+def head(*, seq: int, now: str) -> dict[str, Any]:
+    """The log's head, sent every few seconds: a client behind it asks to resume. `now`
+    (ISO time) lets the client correct its clock for timers."""
+    return {"type": "head", "seq": seq, "now": now}
+
+
+def presence(*, breakout: int, count: int, html: str) -> dict[str, Any]:
+    """Who is on the board now (not part of the log: the latest replaces the last)."""
+    return {"type": "presence", "breakout": breakout, "count": count, "html": html}
+
+
+def message(*, html: str) -> dict[str, Any]:
+    """A facilitators' message shown on the plenary page."""
+    return {"type": "message", "html": html}
+
+
+def go() -> dict[str, Any]:
+    """Your place changed (moved, plenary, breakouts): load /w/<id>/here/."""
+    return {"type": "go"}
+
+
+def control(*, breakout: int | None) -> dict[str, Any]:
+    """Something in this breakout's control-room row changed: refresh it."""
+    return {"type": "control", "breakout": breakout}
+
+
+def help_state(*, open: bool) -> dict[str, Any]:
+    """Whether this person still has a raised hand or help request."""
+    return {"type": "help", "open": open}
 
 
 def ack(*, op_id: UUID, seq: int) -> dict[str, Any]:

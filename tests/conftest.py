@@ -77,6 +77,10 @@ def django_db_modify_db_settings():
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
+def pytest_sessionstart(session):
+    (OUTPUT_DIR / "fault-scenarios.json").unlink(missing_ok=True)
+
+
 def pytest_terminal_summary(terminalreporter):
     """Show the fault scenarios' figures (cards sent, acked, stored, duplicates)."""
     path = OUTPUT_DIR / "fault-scenarios.json"

@@ -39,10 +39,16 @@ def make_participant(workshop: Workshop, room: Breakout | None = None, name="Ana
     return Participant.objects.create(workshop=workshop, breakout=room, display_name=name)
 
 
-def make_facilitator(workshop: Workshop, username="facilitator") -> Participant:
+def make_facilitator(
+    workshop: Workshop, username="facilitator", team_role=Participant.Team.LEAD
+) -> Participant:
     user = get_user_model().objects.create_user(username=username, password="a-long-password-1")
     return Participant.objects.create(
-        workshop=workshop, user=user, display_name=username, role=Participant.Role.FACILITATOR
+        workshop=workshop,
+        user=user,
+        display_name=username,
+        role=Participant.Role.FACILITATOR,
+        team_role=team_role,
     )
 
 

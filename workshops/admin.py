@@ -11,7 +11,7 @@ class ChallengeInline(admin.TabularInline):
 class BreakoutInline(admin.TabularInline):
     model = Breakout
     extra = 0
-    fields = ["position", "name", "challenge", "capacity", "is_open"]
+    fields = ["position", "name", "challenge", "capacity", "phase"]
 
 
 @admin.register(Workshop)

@@ -1,9 +1,28 @@
+import csv
+import io
 import uuid
+from zoneinfo import available_timezones
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from .models import CARD_TEXT_MAX, DISPLAY_NAME_MAX, Breakout, Card, Workshop
+from .models import (
+    CARD_TEXT_MAX,
+    DISPLAY_NAME_MAX,
+    AgendaSegment,
+    Breakout,
+    Card,
+    Challenge,
+    HelpRequest,
+    Invite,
+    Participant,
+    Workshop,
+)
+
+LANGUAGE_CHOICES = [("", _("No preference")), *settings.LANGUAGES]
 
 
 class JoinForm(forms.Form):
@@ -19,11 +38,29 @@ class JoinForm(forms.Form):
         empty_label=None,
         widget=forms.RadioSelect,
     )
+    preferred_challenge = forms.ModelChoiceField(
+        label=_("The challenge you would most like to work on"),
+        queryset=Challenge.objects.none(),
+        required=False,
+        empty_label=_("No preference"),
+    )
+    language = forms.ChoiceField(
+        label=_("Language you prefer to work in"), choices=LANGUAGE_CHOICES, required=False
+    )
 
-    def __init__(self, workshop: Workshop, *args, **kwargs):
+    def __init__(self, invite: Invite, *args, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"display_name": invite.label if invite.personal else "", "language": invite.language},
+        )
         super().__init__(*args, **kwargs)
-        self.fields["breakout"].queryset = workshop.breakouts.filter(is_open=True)
-        self.fields["breakout"].label_from_instance = breakout_label
+        workshop = invite.workshop
+        self.fields["preferred_challenge"].queryset = workshop.challenges.all()
+        if invite.breakout_id:
+            del self.fields["breakout"]  # placed by the facilitator
+        else:
+            self.fields["breakout"].queryset = workshop.breakouts.open()
+            self.fields["breakout"].label_from_instance = breakout_label
 
 
 class ChooseBreakoutForm(forms.Form):
@@ -36,7 +73,7 @@ class ChooseBreakoutForm(forms.Form):
 
     def __init__(self, workshop: Workshop, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["breakout"].queryset = workshop.breakouts.filter(is_open=True)
+        self.fields["breakout"].queryset = workshop.breakouts.open()
         self.fields["breakout"].label_from_instance = breakout_label
 
 
@@ -52,15 +89,13 @@ class CardForm(forms.Form):
     anonymous = forms.BooleanField(label=_("Post anonymously"), required=False)
     op_id = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, kind: str, *args, allow_anonymous: bool = False, **kwargs):
+    def __init__(self, kind: str, *args, **kwargs):
         kwargs.setdefault("initial", {"kind": kind, "op_id": uuid.uuid4()})
         kwargs.setdefault("auto_id", f"id_{kind}_%s")
         super().__init__(*args, **kwargs)
         self.fields["text"].label = (
             _("New practice") if kind == Card.Kind.PRACTICE else _("New difficulty")
         )
-        if not allow_anonymous:
-            del self.fields["anonymous"]
 
 
 class InviteForm(forms.Form):
@@ -75,3 +110,290 @@ class InviteForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("Optional, in the workshop’s time zone. People who joined stay in."),
     )
+
+
+# Steering from the control room ------------------------------------------------------
+
+
+class WorkshopScopedForm(forms.Form):
+    """Its model choices offer only rows of this workshop: another workshop's ids are
+    invalid choices, refused before any service runs."""
+
+    def __init__(self, workshop: Workshop, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = in_workshop(field.queryset.model, workshop)
+
+
+def in_workshop(model, workshop: Workshop):
+    if model is Breakout:
+        return workshop.breakouts.all()
+    if model is Participant:
+        return workshop.participants.active().filter(role=Participant.Role.PARTICIPANT)
+    if model is HelpRequest:
+        return HelpRequest.objects.filter(participant__workshop=workshop)
+    raise ValueError(model)
+
+
+def optional_breakout(label=None):
+    """A breakout, or empty for every breakout of the workshop."""
+    return forms.ModelChoiceField(
+        label=label or _("Breakout"),
+        queryset=Breakout.objects.none(),
+        required=False,
+        empty_label=_("All breakouts"),
+    )
+
+
+class PhaseForm(WorkshopScopedForm):
+    breakout = optional_breakout()
+    phase = forms.ChoiceField(label=_("Phase"), choices=Breakout.Phase.choices)
+
+
+class TimerForm(WorkshopScopedForm):
+    COMMANDS = [
+        ("start", _("Start")),
+        ("pause", _("Pause")),
+        ("resume", _("Resume")),
+        ("extend", _("Add minutes")),
+        ("stop", _("Stop")),
+    ]
+    breakout = optional_breakout()
+    command = forms.ChoiceField(choices=COMMANDS)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=600, required=False)
+    action = forms.ChoiceField(
+        label=_("When it ends"), choices=Breakout.TimerAction.choices, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("command") in ("start", "extend") and not data.get("minutes"):
+            self.add_error("minutes", _("Give the number of minutes."))
+        data["minutes"] = data.get("minutes") or 0
+        return data
+
+
+class MessageForm(WorkshopScopedForm):
+    breakout = optional_breakout(_("To"))
+    text = forms.CharField(
+        label=_("Message"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ModeForm(WorkshopScopedForm):
+    mode = forms.ChoiceField(choices=Workshop.Mode.choices)
+
+
+class AnonymousForm(WorkshopScopedForm):
+    allowed = forms.BooleanField(label=_("Allow anonymous cards"), required=False)
+
+
+class SpreadForm(WorkshopScopedForm):
+    by = forms.ChoiceField(
+        label=_("Keep together by"),
+        required=False,
+        choices=[
+            ("", _("Nothing: just even numbers")),
+            ("preference", _("Preferred challenge")),
+            ("language", _("Working language")),
+        ],
+    )
+
+
+class MoveForm(WorkshopScopedForm):
+    participant = forms.ModelChoiceField(label=_("Person"), queryset=Participant.objects.none())
+    breakout = forms.ModelChoiceField(
+        label=_("Move to"),
+        queryset=Breakout.objects.none(),
+        required=False,
+        empty_label=_("No breakout (main page)"),
+    )
+
+
+class SwapForm(WorkshopScopedForm):
+    participant_1 = forms.ModelChoiceField(label=_("Swap"), queryset=Participant.objects.none())
+    participant_2 = forms.ModelChoiceField(label=_("with"), queryset=Participant.objects.none())
+
+
+class HelpHandledForm(WorkshopScopedForm):
+    request = forms.ModelChoiceField(queryset=HelpRequest.objects.none(), widget=forms.HiddenInput)
+
+
+class RemoveForm(WorkshopScopedForm):
+    participant = forms.ModelChoiceField(
+        queryset=Participant.objects.none(), widget=forms.HiddenInput
+    )
+
+
+# Participants -------------------------------------------------------------------------
+
+
+class HelpForm(forms.Form):
+    kind = forms.ChoiceField(choices=HelpRequest.Kind.choices, widget=forms.HiddenInput)
+    note = forms.CharField(label=_("What do you need? (optional)"), max_length=300, required=False)
+
+
+class RegistrationForm(forms.Form):
+    segment = forms.ModelChoiceField(
+        queryset=AgendaSegment.objects.none(), widget=forms.HiddenInput
+    )
+    registered = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, workshop, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = workshop.segments.filter(registration_required=True)
+
+
+# Preparing a workshop -------------------------------------------------------------------
+
+TIME_ZONES = sorted(available_timezones())
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class WorkshopForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=[(name, name) for name in TIME_ZONES],
+        help_text=_("Dates and times of the workshop and its agenda are in this time zone."),
+    )
+
+    class Meta:
+        model = Workshop
+        fields = ["title", "background", "timezone", "starts_at", "ends_at", "allow_anonymous"]
+        widgets = {
+            "starts_at": DATETIME_INPUT,
+            "ends_at": DATETIME_INPUT,
+            "background": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("The workshop must end after it starts."))
+        return data
+
+
+class SegmentForm(forms.ModelForm):
+    class Meta:
+        model = AgendaSegment
+        fields = ["kind", "title", "starts_at", "duration_minutes", "registration_required"]
+        widgets = {"starts_at": DATETIME_INPUT}
+
+    def __init__(self, workshop, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duration_minutes"].min_value = 1
+        self.fields["duration_minutes"].widget.attrs["min"] = 1
+
+
+class ChallengeForm(forms.ModelForm):
+    class Meta:
+        model = Challenge
+        fields = ["title", "question"]
+        widgets = {"question": forms.Textarea(attrs={"rows": 2})}
+
+
+class BreakoutForm(forms.ModelForm):
+    class Meta:
+        model = Breakout
+        fields = ["challenge", "name", "capacity"]
+
+    def __init__(self, workshop, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["challenge"].queryset = workshop.challenges.all()
+        self.fields["capacity"].help_text = _("Leave empty for no limit.")
+
+
+class DuplicateForm(forms.Form):
+    title = forms.CharField(label=_("Title of the copy"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME_INPUT)
+
+
+class PersonalInvitesForm(forms.Form):
+    """One person per line: name, email[, breakout name][, language]."""
+
+    people = forms.CharField(
+        label=_("People, one per line: name, email, breakout (optional), language (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    file = forms.FileField(label=_("Or a CSV file with the same columns"), required=False)
+
+    def __init__(self, workshop, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workshop = workshop
+
+    def clean(self):
+        data = super().clean()
+        text = data.get("people") or ""
+        if data.get("file"):
+            try:
+                text = data["file"].read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValidationError(_("The file must be UTF-8 text (CSV).")) from None
+        data["rows"] = self.rows(text)
+        if not data["rows"]:
+            raise ValidationError(_("Paste at least one person or choose a file."))
+        return data
+
+    def rows(self, text: str) -> list[dict]:
+        breakouts = {b.name.casefold(): b for b in self.workshop.breakouts.all()}
+        languages = {code for code, _name in settings.LANGUAGES}
+        rows, errors = [], []
+        for number, line in enumerate(csv.reader(io.StringIO(text)), start=1):
+            cells = [cell.strip() for cell in line] + ["", "", "", ""]
+            name, email, breakout, language = cells[:4]
+            if not any(cells) or (number == 1 and email.casefold() == "email"):
+                continue
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(
+                    _("Line %(n)d: “%(email)s” is not an email address.")
+                    % {"n": number, "email": email}
+                )
+                continue
+            if not name or len(name) > DISPLAY_NAME_MAX:
+                errors.append(_("Line %(n)d: give a name of 1 to 80 characters.") % {"n": number})
+            if breakout and breakout.casefold() not in breakouts:
+                errors.append(
+                    _("Line %(n)d: there is no breakout called “%(name)s”.")
+                    % {"n": number, "name": breakout}
+                )
+            if language and language not in languages:
+                errors.append(_("Line %(n)d: the language must be en, fr or es.") % {"n": number})
+            rows.append(
+                {
+                    "name": name,
+                    "email": email,
+                    "breakout": breakouts.get(breakout.casefold()),
+                    "language": language,
+                }
+            )
+        if errors:
+            raise ValidationError(errors)
+        return rows
+
+
+class TeamAddForm(WorkshopScopedForm):
+    username = forms.CharField(label=_("Username or email of their account"), max_length=254)
+    team_role = forms.ChoiceField(label=_("Role"), choices=Participant.Team.choices)
+
+
+class TeamMemberForm(WorkshopScopedForm):
+    participant = forms.ModelChoiceField(
+        queryset=Participant.objects.none(), widget=forms.HiddenInput
+    )
+    team_role = forms.ChoiceField(label=_("Role"), choices=Participant.Team.choices)
+    hosted = forms.ModelMultipleChoiceField(
+        label=_("Hosts"),
+        queryset=Breakout.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, workshop, *args, **kwargs):
+        super().__init__(workshop, *args, **kwargs)
+        self.fields["participant"].queryset = workshop.participants.active().filter(
+            role=Participant.Role.FACILITATOR
+        )

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -20,7 +21,14 @@ class Workshop(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+
+    class Mode(models.TextChoices):
+        PLENARY = "plenary", _("Plenary")
+        BREAKOUTS = "breakouts", _("Breakouts")
+
     allow_anonymous = models.BooleanField(_("allow anonymous cards"), default=False)
+    # Where participants are sent: everyone on the main page, or each in their breakout.
+    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.BREAKOUTS)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -28,6 +36,31 @@ class Workshop(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AgendaSegment(models.Model):
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", _("Plenary")
+        ROUNDTABLE = "roundtable", _("Roundtable")
+        BREAKOUT = "breakout", _("Breakout")
+        BREAK = "break", _("Break")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="segments")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
+    registration_required = models.BooleanField(_("registration required"), default=False)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
 
 
 class Challenge(models.Model):
@@ -46,13 +79,43 @@ class Challenge(models.Model):
         return self.title
 
 
+class BreakoutQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(phase=Breakout.Phase.CLOSED)
+
+
 class Breakout(models.Model):
+    class Phase(models.TextChoices):
+        COLLECT = "collect", _("Collect")
+        CLUSTER = "cluster", _("Cluster")
+        VOTE = "vote", _("Vote")
+        SUMMARISE = "summarise", _("Summarise")
+        CLOSED = "closed", _("Closed")
+
+    class TimerAction(models.TextChoices):
+        NONE = "", _("Nothing")
+        CLOSE = "close", _("Close the breakout")
+        PLENARY = "plenary", _("Return everyone to plenary")
+
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="breakouts")
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="breakouts")
     name = models.CharField(_("name"), max_length=200)
     position = models.PositiveIntegerField(_("position"))
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
-    is_open = models.BooleanField(_("open for joining"), default=True)
+    phase = models.CharField(
+        _("phase"), max_length=20, choices=Phase.choices, default=Phase.COLLECT
+    )
+    # A running timer has an end; a paused one keeps what was left. Never ticks.
+    timer_ends_at = models.DateTimeField(null=True, blank=True)
+    timer_paused_seconds = models.PositiveIntegerField(null=True, blank=True)
+    timer_action = models.CharField(
+        max_length=20, choices=TimerAction.choices, default=TimerAction.NONE, blank=True
+    )
+    hosts = models.ManyToManyField(
+        "Participant", blank=True, related_name="hosted_breakouts", verbose_name=_("hosts")
+    )
+    objects = BreakoutQuerySet.as_manager()
+
     # Head of the event log: the seq of the last BoardEvent, bumped under a row lock.
     seq = models.PositiveBigIntegerField(default=0)
     # Changes when the log can no longer be replayed; clients then load a snapshot.
@@ -73,6 +136,15 @@ class Invite(models.Model):
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="invites")
     label = models.CharField(_("label"), max_length=200)
+    email = models.EmailField(_("email"), blank=True)
+    # A personal invitation may place its person in a breakout from the start.
+    breakout = models.ForeignKey(
+        "Breakout", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    # A personal invitation always brings back the same participant; a shared link
+    # makes a new one for each person who joins.
+    personal = models.BooleanField(default=False)
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -105,6 +177,12 @@ class Participant(models.Model):
         FACILITATOR = "facilitator", _("Facilitator")
         PARTICIPANT = "participant", _("Participant")
 
+    class Team(models.TextChoices):
+        LEAD = "lead", _("Lead facilitator")
+        HOST = "host", _("Breakout host")
+        RAPPORTEUR = "rapporteur", _("Rapporteur")
+        OBSERVER = "observer", _("Observer")
+
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True
@@ -112,6 +190,14 @@ class Participant(models.Model):
     invite = models.ForeignKey(Invite, on_delete=models.SET_NULL, null=True, blank=True)
     display_name = models.CharField(_("display name"), max_length=DISPLAY_NAME_MAX)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    team_role = models.CharField(
+        _("facilitator role"), max_length=20, choices=Team.choices, blank=True
+    )
+    email = models.EmailField(_("email"), blank=True)
+    language = models.CharField(_("working language"), max_length=10, blank=True)
+    preferred_challenge = models.ForeignKey(
+        Challenge, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     breakout = models.ForeignKey(
         Breakout, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
     )
@@ -137,6 +223,10 @@ class Participant(models.Model):
     def is_facilitator(self) -> bool:
         return self.role == self.Role.FACILITATOR
 
+    @property
+    def is_lead(self) -> bool:
+        return self.is_facilitator and self.team_role == self.Team.LEAD
+
 
 class Card(models.Model):
     class Kind(models.TextChoices):
@@ -149,6 +239,8 @@ class Card(models.Model):
     # None for an anonymous card: its author is not kept with it.
     author = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Hidden by a facilitator: gone for participants, kept for the record.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -183,3 +275,59 @@ class BoardEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.breakout_id}#{self.seq} {self.type}"
+
+
+class Registration(models.Model):
+    """A participant signed up for a registration-only agenda segment."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="registrations"
+    )
+    segment = models.ForeignKey(
+        AgendaSegment, on_delete=models.CASCADE, related_name="registrations"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "segment"], name="register_once")
+        ]
+
+
+class Message(models.Model):
+    """A facilitator's message to every breakout or to one."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="messages")
+    breakout = models.ForeignKey(Breakout, on_delete=models.CASCADE, null=True, blank=True)
+    author = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True)
+    text = models.TextField(max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class HelpRequest(models.Model):
+    class Kind(models.TextChoices):
+        HAND = "hand", _("Raised hand")
+        HELP = "help", _("Needs help")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    breakout = models.ForeignKey(Breakout, on_delete=models.SET_NULL, null=True, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class Presence(models.Model):
+    """An open socket of a participant, refreshed by its process's beacon; a row whose
+    process died goes stale and is ignored."""
+
+    channel_name = models.CharField(max_length=200, primary_key=True)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    breakout = models.ForeignKey(Breakout, on_delete=models.CASCADE, null=True, blank=True)
+    seen_at = models.DateTimeField(default=timezone.now)

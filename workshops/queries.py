@@ -2,13 +2,24 @@
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Max
+from django.conf import settings
+from django.db.models import Count, Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import BoardEvent, Breakout, Card, Participant, Workshop
+from .models import (
+    BoardEvent,
+    Breakout,
+    Card,
+    HelpRequest,
+    Message,
+    Participant,
+    Presence,
+    Workshop,
+)
 
 # The session maps workshop id -> participant id for people who joined by invite.
 SESSION_PARTICIPANTS = "participants"
@@ -26,22 +37,61 @@ def card_view(card: Card) -> dict[str, Any]:
         "text": card.text,
         "author": card.author.display_name if card.author_id else None,
         "created_at": card.created_at.isoformat(),
+        "hidden": card.hidden_at is not None,
     }
 
 
 COLUMN_LABELS = {Card.Kind.PRACTICE: _("Practices"), Card.Kind.DIFFICULTY: _("Difficulties")}
 
 
-def board_context(breakout: Breakout) -> dict[str, Any]:
-    """The board's columns in order, each with its cards."""
+def board_context(breakout: Breakout, *, with_hidden: bool = False) -> dict[str, Any]:
+    """The board's columns in order, each with its cards; hidden cards only for those
+    who moderate."""
     cards: dict[str, list[dict[str, Any]]] = {kind: [] for kind in Card.Kind.values}
-    for card in breakout.cards.select_related("author"):
+    shown = breakout.cards.select_related("author")
+    if not with_hidden:
+        shown = shown.filter(hidden_at=None)
+    for card in shown:
         cards[card.kind].append(card_view(card))
     columns = [
         {"kind": kind, "label": COLUMN_LABELS[kind], "cards": cards[kind]}
         for kind in Card.Kind.values
     ]
-    return {"breakout": breakout, "columns": columns}
+    return {
+        "breakout": breakout,
+        "columns": columns,
+        "timer": timer_view(breakout),
+        "board_messages": [message_view(m) for m in recent_messages(breakout)],
+    }
+
+
+def timer_view(breakout: Breakout) -> dict[str, Any]:
+    """A deadline, never ticks: clients count down to `ends_at` themselves."""
+    ends_at = breakout.timer_ends_at
+    return {
+        "ends_at": ends_at.isoformat() if ends_at else None,
+        "paused_seconds": breakout.timer_paused_seconds,
+        "action": breakout.timer_action,
+    }
+
+
+def message_view(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "text": message.text,
+        "author": message.author.display_name if message.author_id else "",
+        "created_at": message.created_at.isoformat(),
+        "to_all": message.breakout_id is None,
+    }
+
+
+def recent_messages(breakout: Breakout, limit: int = 5):
+    to_here = Q(breakout=breakout) | Q(breakout=None)
+    return (
+        Message.objects.filter(to_here, workshop_id=breakout.workshop_id)
+        .select_related("author")
+        .order_by("-created_at")[:limit]
+    )
 
 
 def participant_for(session, user, workshop_id: int) -> Participant | None:
@@ -64,6 +114,13 @@ def was_removed(session, workshop_id: int) -> bool:
         participant_id is not None
         and not Participant.objects.active().filter(pk=participant_id).exists()
     )
+
+
+def can_steer(participant: Participant, breakout: Breakout) -> bool:
+    """The lead steers every breakout; a host steers the breakouts they host."""
+    if not participant.is_facilitator:
+        return False
+    return participant.is_lead or breakout.hosts.filter(pk=participant.pk).exists()
 
 
 def can_view_board(participant: Participant, breakout: Breakout) -> bool:
@@ -95,19 +152,48 @@ def breakout_heads(breakout_ids: list[int]) -> dict[int, int]:
     return dict(Breakout.objects.filter(pk__in=breakout_ids).values_list("pk", "seq"))
 
 
+STALL_AFTER = timedelta(minutes=5)
+
+
 @dataclass(frozen=True)
 class BreakoutStatus:
     breakout: Breakout
     members: list[Participant]
+    present: set[int]
     practices: int
     difficulties: int
     last_activity: datetime | None
+    help_requests: list[HelpRequest]
+
+    @property
+    def timer(self) -> dict[str, Any]:
+        return timer_view(self.breakout)
+
+    @property
+    def stalled(self) -> bool:
+        """Open, someone there, and no one has done anything on the board for a while."""
+        return (
+            self.breakout.phase != Breakout.Phase.CLOSED
+            and bool(self.present)
+            and self.last_activity is not None
+            and timezone.now() - self.last_activity > STALL_AFTER
+        )
+
+
+def present_ids(participants) -> set[int]:
+    """Who has a page of the workshop open now (their process refreshed it lately)."""
+    fresh = timezone.now() - timedelta(seconds=3 * settings.WS_HEAD_INTERVAL)
+    return set(
+        Presence.objects.filter(participant__in=participants, seen_at__gte=fresh).values_list(
+            "participant_id", flat=True
+        )
+    )
 
 
 def control_room(workshop: Workshop, breakout_id: int | None = None) -> list[BreakoutStatus]:
-    """Every breakout of a workshop (or just one) with its people, card counts and
-    last activity, in four queries whatever the size."""
-    breakouts = workshop.breakouts.select_related("challenge")
+    """Every breakout of a workshop (or just one) with its people, card counts, last
+    activity and open help requests, in a fixed number of queries whatever the size."""
+    breakouts = workshop.breakouts.select_related("challenge").prefetch_related("hosts")
     if breakout_id is not None:
         breakouts = breakouts.filter(pk=breakout_id)
     breakouts = list(breakouts)
@@ -115,31 +201,75 @@ def control_room(workshop: Workshop, breakout_id: int | None = None) -> list[Bre
     counts = Counter(
         {
             (row["breakout_id"], row["kind"]): row["n"]
-            for row in Card.objects.filter(breakout_id__in=ids)
+            for row in Card.objects.filter(breakout_id__in=ids, hidden_at=None)
             .values("breakout_id", "kind")
             .annotate(n=Count("id"))
         }
     )
     members: dict[int, list[Participant]] = {pk: [] for pk in ids}
-    for person in Participant.objects.active().filter(breakout_id__in=ids):
+    people = list(Participant.objects.active().filter(breakout_id__in=ids))
+    for person in people:
         members[person.breakout_id].append(person)
+    present = present_ids(people)
     last_activity = dict(
-        BoardEvent.objects.filter(breakout_id__in=ids)
+        BoardEvent.objects.filter(breakout_id__in=ids, actor__role=Participant.Role.PARTICIPANT)
         .values("breakout_id")
         .annotate(last=Max("created_at"))
         .values_list("breakout_id", "last")
     )
+    requests: dict[int, list[HelpRequest]] = {pk: [] for pk in ids}
+    for request in open_help_requests(workshop).filter(breakout_id__in=ids):
+        requests[request.breakout_id].append(request)
     return [
         BreakoutStatus(
             breakout=b,
             members=members[b.pk],
+            present={m.pk for m in members[b.pk]} & present,
             practices=counts[(b.pk, Card.Kind.PRACTICE)],
             difficulties=counts[(b.pk, Card.Kind.DIFFICULTY)],
             last_activity=last_activity.get(b.pk),
+            help_requests=requests[b.pk],
         )
         for b in breakouts
     ]
 
 
+def open_help_requests(workshop: Workshop):
+    return HelpRequest.objects.filter(
+        participant__workshop=workshop, handled_at=None
+    ).select_related("participant", "breakout")
+
+
+def people(workshop: Workshop) -> list[Participant]:
+    """Everyone in the workshop, each with `present` and `registered` (segment ids)."""
+    everyone = list(
+        workshop.participants.active()
+        .select_related("breakout", "invite", "preferred_challenge")
+        .prefetch_related("registrations")
+        .order_by("role", "display_name")
+    )
+    present = present_ids(everyone)
+    for person in everyone:
+        person.present = person.pk in present
+        person.registered = {r.segment_id for r in person.registrations.all()}
+    return everyone
+
+
+def presence_view(breakout: Breakout) -> dict[str, Any]:
+    """Who is on a board now, for everyone on it: names, or only a count when the
+    workshop allows anonymous cards. Facilitators observing are not counted."""
+    here = list(
+        Participant.objects.filter(
+            pk__in=present_ids(breakout.members.active()), breakout=breakout
+        ).values_list("display_name", flat=True)
+    )
+    anonymous = breakout.workshop.allow_anonymous
+    return {"count": len(here), "names": [] if anonymous else sorted(here)}
+
+
 def invites(workshop: Workshop):
-    return workshop.invites.annotate(joined=Count("participant")).order_by("-created_at")
+    return (
+        workshop.invites.select_related("breakout")
+        .annotate(joined=Count("participant"))
+        .order_by("-created_at")
+    )

@@ -8,12 +8,14 @@ published after commit (realtime.events), never before.
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from uuid import UUID
 
 import orjson
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,11 +25,17 @@ from . import queries
 from .models import (
     CARD_TEXT_MAX,
     DISPLAY_NAME_MAX,
+    AgendaSegment,
     BoardEvent,
     Breakout,
     Card,
+    Challenge,
+    HelpRequest,
     Invite,
+    Message,
     Participant,
+    Presence,
+    Registration,
     Workshop,
 )
 
@@ -92,6 +100,21 @@ def _facilitator(participant_id: int, workshop_id: int) -> Participant:
     return actor
 
 
+def _lead(participant_id: int, workshop_id: int) -> Participant:
+    actor = _facilitator(participant_id, workshop_id)
+    if not actor.is_lead:
+        raise Forbidden(_("Only the lead facilitator can do this."))
+    return actor
+
+
+def _steerer(participant_id: int, breakout: Breakout) -> Participant:
+    """The lead, or a host of this breakout: who may steer it."""
+    actor = _facilitator(participant_id, breakout.workshop_id)
+    if queries.can_steer(actor, breakout):
+        return actor
+    raise Forbidden(_("Only the lead facilitator or this breakout’s host can do this."))
+
+
 def _repeat(breakout: Breakout, actor: Participant, op_id: UUID, digest: str) -> Ack | None:
     """The ack of an op already applied, or None; the same op_id with other content is
     a conflict."""
@@ -139,6 +162,13 @@ def _clean_card_text(text: str) -> str:
     return text
 
 
+def _check_open_for_cards(breakout: Breakout, actor: Participant) -> None:
+    if breakout.phase == Breakout.Phase.CLOSED:
+        raise Forbidden(_("This board is closed: it can be read, not changed."))
+    if breakout.phase != Breakout.Phase.COLLECT and not actor.is_facilitator:
+        raise Forbidden(_("Posting is closed in this phase of the board."))
+
+
 def card_create(
     *,
     participant_id: int,
@@ -160,6 +190,7 @@ def card_create(
         repeat = _repeat(breakout, actor, op_id, digest)
         if repeat:
             return repeat
+        _check_open_for_cards(breakout, actor)
         if anonymous and not breakout.workshop.allow_anonymous:
             raise Forbidden(_("Anonymous posting is not allowed in this workshop."))
         card = Card.objects.create(
@@ -188,13 +219,23 @@ def invite_create(*, workshop: Workshop, label: str, expires_at: datetime | None
     return token
 
 
+def invite_link_create(
+    *, actor_id: int, workshop_id: int, label: str, expires_at: datetime | None = None
+) -> str:
+    """A shared link anyone may join with, made by the lead."""
+    with transaction.atomic():
+        _lead(actor_id, workshop_id)
+        workshop = Workshop.objects.get(pk=workshop_id)
+        return invite_create(workshop=workshop, label=label, expires_at=expires_at)
+
+
 def invite_revoke(*, actor_id: int, invite_id: int) -> None:
     """Nobody can join with the invite any more, and whoever joined with it leaves."""
     with transaction.atomic():
         invite = Invite.objects.select_for_update().filter(pk=invite_id).first()
         if invite is None:
             raise NotFound(_("This invitation does not exist."))
-        _facilitator(actor_id, invite.workshop_id)
+        _lead(actor_id, invite.workshop_id)
         if invite.revoked_at is not None:
             return
         invite.revoked_at = timezone.now()
@@ -226,7 +267,16 @@ def invite_for_token(token: str) -> Invite:
     return invite
 
 
-def participant_join(*, token: str, display_name: str, breakout_id: int | None) -> Participant:
+def participant_join(
+    *,
+    token: str,
+    display_name: str,
+    breakout_id: int | None = None,
+    preferred_challenge_id: int | None = None,
+    language: str = "",
+) -> Participant:
+    """Join with an invitation. A personal invitation brings back the person who joined
+    with it before; its breakout, if the facilitator set one, wins over a choice."""
     display_name = display_name.strip()
     if not display_name:
         raise Invalid(_("Enter the name others will see."))
@@ -234,16 +284,34 @@ def participant_join(*, token: str, display_name: str, breakout_id: int | None) 
         raise Invalid(_("A name can have at most %(max)d characters.") % {"max": DISPLAY_NAME_MAX})
     with transaction.atomic():
         invite = invite_for_token(token)
+        if invite.personal:
+            earlier = invite.participant_set.active().first()
+            if earlier is not None:
+                return earlier
+            breakout_id = invite.breakout_id or breakout_id
         breakout = None
         if breakout_id is not None:
             breakout = _locked_breakout(breakout_id)
             _check_can_enter(breakout, invite.workshop_id)
-        return Participant.objects.create(
+        if (
+            preferred_challenge_id is not None
+            and not Challenge.objects.filter(
+                pk=preferred_challenge_id, workshop_id=invite.workshop_id
+            ).exists()
+        ):
+            raise NotFound(_("This challenge does not exist."))
+        participant = Participant.objects.create(
             workshop_id=invite.workshop_id,
             invite=invite,
             display_name=display_name,
+            email=invite.email,
+            language=language or invite.language,
+            preferred_challenge_id=preferred_challenge_id,
             breakout=breakout,
         )
+        if breakout is not None:
+            transaction.on_commit(partial(events.control_changed, invite.workshop_id, breakout.pk))
+        return participant
 
 
 def breakout_choose(*, participant_id: int, breakout_id: int) -> Participant:
@@ -261,10 +329,649 @@ def breakout_choose(*, participant_id: int, breakout_id: int) -> Participant:
         return participant
 
 
-def _check_can_enter(breakout: Breakout, workshop_id: int) -> None:
+def _check_can_enter(breakout: Breakout, workshop_id: int, moving=None) -> None:
     if breakout.workshop_id != workshop_id:
         raise NotFound(_("This breakout does not exist."))
-    if not breakout.is_open:
+    if breakout.phase == Breakout.Phase.CLOSED:
         raise Forbidden(_("This breakout is closed."))
-    if breakout.capacity is not None and breakout.members.active().count() >= breakout.capacity:
+    others = breakout.members.active().exclude(pk=getattr(moving, "pk", None))
+    if breakout.capacity is not None and others.count() >= breakout.capacity:
         raise Forbidden(_("This breakout is full."))
+
+
+# Steering breakouts -----------------------------------------------------------------
+
+
+def _steered_breakouts(
+    actor_id: int, workshop_id: int, breakout_id: int | None
+) -> tuple[Participant, list[Breakout]]:
+    """One breakout (its lead or host may steer it) or all of them (the lead only),
+    locked in a fixed order."""
+    if breakout_id is not None:
+        breakout = _locked_breakout(breakout_id)
+        if breakout.workshop_id != workshop_id:
+            raise NotFound(_("This breakout does not exist."))
+        return _steerer(actor_id, breakout), [breakout]
+    actor = _lead(actor_id, workshop_id)
+    return actor, list(Breakout.objects.select_for_update().filter(workshop_id=workshop_id))
+
+
+def breakouts_set_phase(
+    *, actor_id: int, workshop_id: int, phase: str, breakout_id: int | None = None
+) -> None:
+    if phase not in Breakout.Phase.values:
+        raise Invalid(_("Unknown phase."))
+    with transaction.atomic():
+        actor, breakouts = _steered_breakouts(actor_id, workshop_id, breakout_id)
+        for breakout in breakouts:
+            if breakout.phase != phase:
+                breakout.phase = phase
+                breakout.save(update_fields=["phase"])
+                _append_event(breakout, "phase.changed", {"phase": phase}, actor=actor)
+
+
+TIMER_MAX_MINUTES = 600
+
+
+def timer_command(
+    *,
+    actor_id: int,
+    workshop_id: int,
+    command: str,
+    minutes: int = 0,
+    action: str = "",
+    breakout_id: int | None = None,
+) -> None:
+    """start, pause, resume, extend or stop the timer of one breakout or of all."""
+    if command not in TIMER_COMMANDS:
+        raise Invalid(_("Unknown timer command."))
+    if command in ("start", "extend") and not 1 <= minutes <= TIMER_MAX_MINUTES:
+        raise Invalid(
+            _("Give a number of minutes between 1 and %(max)d.") % {"max": TIMER_MAX_MINUTES}
+        )
+    if action not in Breakout.TimerAction.values:
+        raise Invalid(_("Unknown action for the end of the timer."))
+    now = timezone.now()
+    with transaction.atomic():
+        actor, breakouts = _steered_breakouts(actor_id, workshop_id, breakout_id)
+        for breakout in breakouts:
+            if TIMER_COMMANDS[command](breakout, now, timedelta(minutes=minutes), action):
+                breakout.save(update_fields=TIMER_FIELDS)
+                _append_event(breakout, "timer.changed", queries.timer_view(breakout), actor=actor)
+
+
+TIMER_FIELDS = ["timer_ends_at", "timer_paused_seconds", "timer_action"]
+
+
+def _timer_start(breakout, now, length, action) -> bool:
+    breakout.timer_ends_at = now + length
+    breakout.timer_paused_seconds = None
+    breakout.timer_action = action
+    return True
+
+
+def _timer_pause(breakout, now, length, action) -> bool:
+    if breakout.timer_ends_at is None:
+        return False
+    left = max(0, int((breakout.timer_ends_at - now).total_seconds()))
+    breakout.timer_ends_at, breakout.timer_paused_seconds = None, left
+    return True
+
+
+def _timer_resume(breakout, now, length, action) -> bool:
+    if breakout.timer_paused_seconds is None:
+        return False
+    breakout.timer_ends_at = now + timedelta(seconds=breakout.timer_paused_seconds)
+    breakout.timer_paused_seconds = None
+    return True
+
+
+def _timer_extend(breakout, now, length, action) -> bool:
+    if breakout.timer_ends_at is not None:
+        breakout.timer_ends_at = max(breakout.timer_ends_at, now) + length
+        return True
+    if breakout.timer_paused_seconds is not None:
+        breakout.timer_paused_seconds += int(length.total_seconds())
+        return True
+    return False
+
+
+def _timer_stop(breakout, now, length, action) -> bool:
+    if breakout.timer_ends_at is None and breakout.timer_paused_seconds is None:
+        return False
+    breakout.timer_ends_at = breakout.timer_paused_seconds = None
+    breakout.timer_action = Breakout.TimerAction.NONE
+    return True
+
+
+TIMER_COMMANDS = {
+    "start": _timer_start,
+    "pause": _timer_pause,
+    "resume": _timer_resume,
+    "extend": _timer_extend,
+    "stop": _timer_stop,
+}
+
+
+def timers_expire() -> None:
+    """Carry out the end action of every timer that has run out. Any process may call
+    it; each action happens once (the row is locked and the action cleared)."""
+    plenary = set()
+    with transaction.atomic():
+        due = (
+            Breakout.objects.select_for_update(skip_locked=True)
+            .filter(timer_ends_at__lte=timezone.now())
+            .exclude(timer_action=Breakout.TimerAction.NONE)
+        )
+        for breakout in due:
+            action, breakout.timer_action = breakout.timer_action, Breakout.TimerAction.NONE
+            if action == Breakout.TimerAction.CLOSE:
+                breakout.phase = Breakout.Phase.CLOSED
+                _append_event(breakout, "phase.changed", {"phase": breakout.phase})
+            else:
+                plenary.add(breakout.workshop_id)
+            breakout.save(update_fields=["timer_action", "phase"])
+        for workshop in Workshop.objects.select_for_update().filter(pk__in=plenary):
+            _set_mode(workshop, Workshop.Mode.PLENARY)
+
+
+# Where people are -----------------------------------------------------------------
+
+
+def workshop_set_mode(*, actor_id: int, workshop_id: int, mode: str) -> None:
+    """Everyone to the plenary page, or everyone back to their breakout; boards stay."""
+    if mode not in Workshop.Mode.values:
+        raise Invalid(_("Unknown mode."))
+    with transaction.atomic():
+        workshop = Workshop.objects.select_for_update().get(pk=workshop_id)
+        _lead(actor_id, workshop.pk)
+        _set_mode(workshop, mode)
+
+
+def _set_mode(workshop: Workshop, mode: str) -> None:
+    if workshop.mode != mode:
+        workshop.mode = mode
+        workshop.save(update_fields=["mode"])
+        transaction.on_commit(partial(events.send_everyone_to_their_place, workshop.pk))
+
+
+def _locked_participant(participant_id: int) -> Participant:
+    target = (
+        Participant.objects.select_for_update()
+        .filter(pk=participant_id, role=Participant.Role.PARTICIPANT)
+        .first()
+    )
+    if target is None or target.removed_at is not None:
+        raise NotFound(_("This person is not in the workshop."))
+    return target
+
+
+def participant_move(*, actor_id: int, participant_id: int, breakout_id: int | None) -> None:
+    """Move one person to another breakout (or out of every breakout); their page
+    follows at once."""
+    with transaction.atomic():
+        target = _locked_participant(participant_id)
+        destination = _locked_breakout(breakout_id) if breakout_id is not None else None
+        _check_may_move(actor_id, target, destination)
+        if destination is not None:
+            _check_can_enter(destination, target.workshop_id, moving=target)
+        _place(target, destination)
+
+
+def _check_may_move(actor_id: int, target: Participant, destination: Breakout | None) -> None:
+    """The lead moves anyone; a host moves people between breakouts they host."""
+    actor = _facilitator(actor_id, target.workshop_id)
+    if actor.is_lead:
+        return
+    for breakout in (target.breakout, destination):
+        if breakout is None or not queries.can_steer(actor, breakout):
+            raise Forbidden(_("Only the lead facilitator or this breakout’s host can do this."))
+
+
+def _place(target: Participant, destination: Breakout | None) -> None:
+    source_id = target.breakout_id
+    if source_id == getattr(destination, "pk", None):
+        return
+    target.breakout = destination
+    target.save(update_fields=["breakout"])
+    transaction.on_commit(partial(events.participant_moved, target.pk))
+    for breakout_id in {source_id, getattr(destination, "pk", None)} - {None}:
+        transaction.on_commit(partial(events.control_changed, target.workshop_id, breakout_id))
+
+
+def participants_swap(*, actor_id: int, first_id: int, second_id: int) -> None:
+    if first_id == second_id:
+        raise Invalid(_("Choose two different people."))
+    with transaction.atomic():
+        first, second = (_locked_participant(pk) for pk in sorted((first_id, second_id)))
+        if first.workshop_id != second.workshop_id:
+            raise NotFound(_("This person is not in the workshop."))
+        for person, destination in ((first, second.breakout), (second, first.breakout)):
+            _check_may_move(actor_id, person, destination)
+            if destination is not None and destination.phase == Breakout.Phase.CLOSED:
+                raise Forbidden(_("This breakout is closed."))
+        first_room, second_room = first.breakout, second.breakout
+        _place(first, second_room)
+        _place(second, first_room)
+
+
+def participants_spread(*, actor_id: int, workshop_id: int, by: str = "") -> int:
+    """Place everyone without a breakout, evenly; `by` keeps people together by their
+    preferred challenge or their language where there is room. Returns how many."""
+    if by not in ("", "preference", "language"):
+        raise Invalid(_("Unknown way of spreading people."))
+    with transaction.atomic():
+        _lead(actor_id, workshop_id)
+        rooms = list(Breakout.objects.select_for_update().open().filter(workshop_id=workshop_id))
+        if not rooms:
+            raise Forbidden(_("There is no open breakout."))
+        members = {room.pk: list(room.members.active()) for room in rooms}
+        waiting = (
+            Participant.objects.active()
+            .select_for_update()
+            .filter(workshop_id=workshop_id, role=Participant.Role.PARTICIPANT, breakout=None)
+            .order_by("joined_at", "pk")
+        )
+        placed = 0
+        for person in waiting:
+            room = _best_room(person, rooms, members, by)
+            if room is None:
+                break
+            members[room.pk].append(person)
+            _place(person, room)
+            placed += 1
+        return placed
+
+
+def _best_room(person, rooms, members, by):
+    free = [r for r in rooms if r.capacity is None or len(members[r.pk]) < r.capacity]
+    if by == "preference" and person.preferred_challenge_id:
+        free = [r for r in free if r.challenge_id == person.preferred_challenge_id] or free
+    if by == "language" and person.language:
+
+        def speakers(room):
+            return -sum(1 for m in members[room.pk] if m.language == person.language)
+
+        return min(free, key=lambda r: (speakers(r), len(members[r.pk]), r.position), default=None)
+    return min(free, key=lambda r: (len(members[r.pk]), r.position), default=None)
+
+
+# Messages and help ----------------------------------------------------------------
+
+MESSAGE_MAX = 1000
+
+
+def message_send(
+    *, actor_id: int, workshop_id: int, text: str, breakout_id: int | None = None
+) -> Message:
+    """A message to every breakout (and the plenary page) or to one breakout."""
+    text = text.strip()
+    if not text or len(text) > MESSAGE_MAX:
+        raise Invalid(_("A message has 1 to %(max)d characters.") % {"max": MESSAGE_MAX})
+    with transaction.atomic():
+        actor, breakouts = _steered_breakouts(actor_id, workshop_id, breakout_id)
+        message = Message.objects.create(
+            workshop_id=workshop_id, breakout_id=breakout_id, author=actor, text=text
+        )
+        payload = {"message": queries.message_view(message)}
+        for breakout in breakouts:
+            _append_event(breakout, "message.posted", payload, actor=actor)
+        if breakout_id is None:
+            transaction.on_commit(partial(events.plenary_message, workshop_id, payload))
+    return message
+
+
+def help_request(*, participant_id: int, workshop_id: int, kind: str, note: str = "") -> None:
+    """Raise a hand or ask for help; it stays in the control room until handled."""
+    if kind not in HelpRequest.Kind.values:
+        raise Invalid(_("Unknown kind of request."))
+    with transaction.atomic():
+        person = _active_participant(participant_id, workshop_id)
+        open_requests = HelpRequest.objects.filter(participant=person, handled_at=None)
+        if open_requests.filter(kind=kind).exists():
+            return
+        HelpRequest.objects.create(
+            participant=person, breakout_id=person.breakout_id, kind=kind, note=note.strip()[:300]
+        )
+        transaction.on_commit(partial(events.control_changed, workshop_id, person.breakout_id))
+
+
+def help_withdraw(*, participant_id: int, workshop_id: int) -> None:
+    with transaction.atomic():
+        person = _active_participant(participant_id, workshop_id)
+        HelpRequest.objects.filter(participant=person, handled_at=None).update(
+            handled_at=timezone.now()
+        )
+        transaction.on_commit(partial(events.control_changed, workshop_id, person.breakout_id))
+
+
+def help_handle(*, actor_id: int, request_id: int) -> None:
+    with transaction.atomic():
+        request = HelpRequest.objects.select_for_update().filter(pk=request_id).first()
+        if request is None:
+            raise NotFound(_("This request does not exist."))
+        workshop_id = request.participant.workshop_id
+        if request.breakout is not None:
+            _steerer(actor_id, request.breakout)
+        else:
+            _lead(actor_id, workshop_id)
+        if request.handled_at is None:
+            request.handled_at = timezone.now()
+            request.save(update_fields=["handled_at"])
+            transaction.on_commit(partial(events.help_handled, request.participant_id))
+            transaction.on_commit(partial(events.control_changed, workshop_id, request.breakout_id))
+
+
+# Moderation -----------------------------------------------------------------------
+
+
+def card_set_hidden(
+    *, participant_id: int, breakout_id: int, card_id: int, hidden: bool, op_id: UUID
+) -> Ack:
+    """Hide a card from participants (kept for the record), or show it again."""
+    name = "card.hidden" if hidden else "card.restored"
+    digest = _digest(type=name, card_id=card_id)
+    with transaction.atomic():
+        breakout = _locked_breakout(breakout_id)
+        actor = _steerer(participant_id, breakout)
+        repeat = _repeat(breakout, actor, op_id, digest)
+        if repeat:
+            return repeat
+        card = Card.objects.filter(pk=card_id, breakout=breakout).first()
+        if card is None:
+            raise NotFound(_("This card is not on this board."))
+        card.hidden_at = timezone.now() if hidden else None
+        card.save(update_fields=["hidden_at"])
+        payload = {"card": queries.card_view(card)}
+        event = _append_event(breakout, name, payload, actor=actor, op_id=op_id, digest=digest)
+    return Ack(op_id=op_id, seq=event.seq)
+
+
+def workshop_set_anonymous(*, actor_id: int, workshop_id: int, allowed: bool) -> None:
+    with transaction.atomic():
+        workshop = Workshop.objects.select_for_update().get(pk=workshop_id)
+        actor = _lead(actor_id, workshop.pk)
+        if workshop.allow_anonymous == allowed:
+            return
+        workshop.allow_anonymous = allowed
+        workshop.save(update_fields=["allow_anonymous"])
+        for breakout in Breakout.objects.select_for_update().filter(workshop=workshop):
+            _append_event(breakout, "settings.changed", {"allow_anonymous": allowed}, actor=actor)
+
+
+# Presence: open sockets, not part of any board's log ---------------------------------
+
+
+def presence_enter(*, channel_name: str, participant_id: int, breakout_id: int | None) -> None:
+    Presence.objects.update_or_create(
+        channel_name=channel_name,
+        defaults={
+            "participant_id": participant_id,
+            "breakout_id": breakout_id,
+            "seen_at": timezone.now(),
+        },
+    )
+
+
+def presence_leave(*, channel_name: str) -> None:
+    Presence.objects.filter(channel_name=channel_name).delete()
+
+
+def presence_touch(*, channel_names: list[str]) -> None:
+    Presence.objects.filter(channel_name__in=channel_names).update(seen_at=timezone.now())
+
+
+# Registration for registration-only segments ------------------------------------------
+
+
+def registration_set(*, participant_id: int, segment_id: int, registered: bool) -> None:
+    with transaction.atomic():
+        segment = AgendaSegment.objects.filter(pk=segment_id, registration_required=True).first()
+        if segment is None:
+            raise NotFound(_("This part of the agenda takes no registration."))
+        person = _active_participant(participant_id, segment.workshop_id)
+        if registered:
+            Registration.objects.get_or_create(participant=person, segment=segment)
+        else:
+            Registration.objects.filter(participant=person, segment=segment).delete()
+
+
+# Personal invitations -------------------------------------------------------------------
+
+
+def invites_create_personal(
+    *, actor_id: int, workshop_id: int, people: list[dict]
+) -> list[tuple[dict, str]]:
+    """One personal invitation per person (name, email, breakout, language); returns
+    each person with their token, the only time it is known."""
+    with transaction.atomic():
+        _lead(actor_id, workshop_id)
+        created = []
+        for person in people:
+            token = secrets.token_urlsafe(32)
+            breakout = person.get("breakout")
+            if breakout is not None and breakout.workshop_id != workshop_id:
+                raise NotFound(_("This breakout does not exist."))
+            Invite.objects.create(
+                workshop_id=workshop_id,
+                label=person["name"],
+                email=person["email"],
+                breakout=breakout,
+                language=person.get("language", ""),
+                personal=True,
+                token_hash=Invite.hash_token(token),
+            )
+            created.append((person, token))
+        return created
+
+
+# The facilitation team -------------------------------------------------------------------
+
+
+def team_add(*, actor_id: int, workshop_id: int, username: str, team_role: str) -> Participant:
+    """Give someone with an account a role in the team of this workshop."""
+    if team_role not in Participant.Team.values:
+        raise Invalid(_("Unknown role."))
+    with transaction.atomic():
+        _lead(actor_id, workshop_id)
+        users = get_user_model().objects.filter(is_active=True)
+        user = (users.filter(username=username) or users.filter(email__iexact=username)).first()
+        if user is None:
+            raise NotFound(_("No account has this username or email."))
+        member, created = Participant.objects.get_or_create(
+            workshop_id=workshop_id,
+            user=user,
+            defaults={
+                "display_name": user.get_full_name() or user.get_username(),
+                "role": Participant.Role.FACILITATOR,
+                "team_role": team_role,
+            },
+        )
+        if not created:
+            member.role, member.team_role, member.removed_at = (
+                Participant.Role.FACILITATOR,
+                team_role,
+                None,
+            )
+            member.save(update_fields=["role", "team_role", "removed_at"])
+        return member
+
+
+def team_update(*, actor_id: int, member_id: int, team_role: str, hosted: list[Breakout]) -> None:
+    if team_role not in Participant.Team.values:
+        raise Invalid(_("Unknown role."))
+    with transaction.atomic():
+        member = (
+            Participant.objects.select_for_update()
+            .filter(pk=member_id, role=Participant.Role.FACILITATOR)
+            .first()
+        )
+        if member is None:
+            raise NotFound(_("This person is not in the team."))
+        _lead(actor_id, member.workshop_id)
+        if member.pk == actor_id and team_role != Participant.Team.LEAD:
+            raise Forbidden(_("Another lead must change your own role."))
+        if any(b.workshop_id != member.workshop_id for b in hosted):
+            raise NotFound(_("This breakout does not exist."))
+        member.team_role = team_role
+        member.save(update_fields=["team_role"])
+        member.hosted_breakouts.set(hosted)
+
+
+# Preparing a workshop ----------------------------------------------------------------------
+
+
+def workshop_create(*, user, **fields) -> Workshop:
+    """A new workshop, led by the person who creates it."""
+    with transaction.atomic():
+        workshop = Workshop.objects.create(**fields)
+        Participant.objects.create(
+            workshop=workshop,
+            user=user,
+            display_name=user.get_full_name() or user.get_username(),
+            role=Participant.Role.FACILITATOR,
+            team_role=Participant.Team.LEAD,
+        )
+        return workshop
+
+
+def workshop_update(*, actor_id: int, workshop_id: int, **fields) -> None:
+    with transaction.atomic():
+        workshop = Workshop.objects.select_for_update().get(pk=workshop_id)
+        _lead(actor_id, workshop.pk)
+        anonymous = fields.pop("allow_anonymous", workshop.allow_anonymous)
+        for name, value in fields.items():
+            setattr(workshop, name, value)
+        workshop.save()
+    workshop_set_anonymous(actor_id=actor_id, workshop_id=workshop_id, allowed=anonymous)
+
+
+def segment_save(*, actor_id: int, workshop_id: int, segment_id: int | None = None, **fields):
+    """Add or change an agenda segment; segments may not overlap."""
+    if fields["duration_minutes"] < 1:
+        raise Invalid(_("A segment lasts at least one minute."))
+    with transaction.atomic():
+        Workshop.objects.select_for_update().get(pk=workshop_id)
+        _lead(actor_id, workshop_id)
+        segment = AgendaSegment(workshop_id=workshop_id)
+        if segment_id is not None:
+            segment = _segment(workshop_id, segment_id)
+        for name, value in fields.items():
+            setattr(segment, name, value)
+        for other in AgendaSegment.objects.filter(workshop_id=workshop_id).exclude(pk=segment.pk):
+            if segment.starts_at < other.ends_at and other.starts_at < segment.ends_at:
+                raise Invalid(_("This segment overlaps “%(title)s”.") % {"title": other.title})
+        segment.save()
+        return segment
+
+
+def _segment(workshop_id: int, segment_id: int) -> AgendaSegment:
+    segment = AgendaSegment.objects.filter(pk=segment_id, workshop_id=workshop_id).first()
+    if segment is None:
+        raise NotFound(_("This segment does not exist."))
+    return segment
+
+
+def segment_delete(*, actor_id: int, workshop_id: int, segment_id: int) -> None:
+    with transaction.atomic():
+        _lead(actor_id, workshop_id)
+        _segment(workshop_id, segment_id).delete()
+
+
+def challenge_save(*, actor_id: int, workshop_id: int, challenge_id: int | None = None, **fields):
+    with transaction.atomic():
+        Workshop.objects.select_for_update().get(pk=workshop_id)
+        _lead(actor_id, workshop_id)
+        if challenge_id is None:
+            last = Challenge.objects.filter(workshop_id=workshop_id).aggregate(n=Max("position"))
+            challenge = Challenge(workshop_id=workshop_id, position=(last["n"] or 0) + 1)
+        else:
+            challenge = _challenge(workshop_id, challenge_id)
+        for name, value in fields.items():
+            setattr(challenge, name, value)
+        challenge.save()
+        return challenge
+
+
+def _challenge(workshop_id: int, challenge_id: int) -> Challenge:
+    challenge = Challenge.objects.filter(pk=challenge_id, workshop_id=workshop_id).first()
+    if challenge is None:
+        raise NotFound(_("This challenge does not exist."))
+    return challenge
+
+
+def challenge_delete(*, actor_id: int, workshop_id: int, challenge_id: int) -> None:
+    with transaction.atomic():
+        _lead(actor_id, workshop_id)
+        challenge = _challenge(workshop_id, challenge_id)
+        if Card.objects.filter(breakout__challenge=challenge).exists():
+            raise Forbidden(_("Its breakouts already have cards: it is kept for the record."))
+        challenge.delete()
+
+
+def breakout_save(*, actor_id: int, workshop_id: int, breakout_id: int | None = None, **fields):
+    challenge = fields["challenge"]
+    if challenge.workshop_id != workshop_id:
+        raise NotFound(_("This challenge does not exist."))
+    with transaction.atomic():
+        Workshop.objects.select_for_update().get(pk=workshop_id)
+        _lead(actor_id, workshop_id)
+        if breakout_id is None:
+            last = Breakout.objects.filter(workshop_id=workshop_id).aggregate(n=Max("position"))
+            breakout = Breakout(workshop_id=workshop_id, position=(last["n"] or 0) + 1)
+        else:
+            breakout = _locked_breakout(breakout_id)
+            if breakout.workshop_id != workshop_id:
+                raise NotFound(_("This breakout does not exist."))
+        for name, value in fields.items():
+            setattr(breakout, name, value)
+        breakout.save()
+        return breakout
+
+
+def breakout_delete(*, actor_id: int, workshop_id: int, breakout_id: int) -> None:
+    with transaction.atomic():
+        _lead(actor_id, workshop_id)
+        breakout = _locked_breakout(breakout_id)
+        if breakout.workshop_id != workshop_id:
+            raise NotFound(_("This breakout does not exist."))
+        if breakout.cards.exists() or breakout.members.active().exists():
+            raise Forbidden(_("This breakout has people or cards: close it instead."))
+        breakout.delete()
+
+
+def workshop_duplicate(*, actor_id: int, workshop_id: int, title: str, starts_at) -> Workshop:
+    """A new workshop from this one as a template: details, agenda (moved to the new
+    date), challenges and breakouts; no people, cards or invitations."""
+    with transaction.atomic():
+        actor = _facilitator(actor_id, workshop_id)
+        source = Workshop.objects.get(pk=workshop_id)
+        shift = starts_at - source.starts_at
+        copy = workshop_create(
+            user=actor.user,
+            title=title,
+            background=source.background,
+            timezone=source.timezone,
+            starts_at=starts_at,
+            ends_at=source.ends_at + shift,
+            allow_anonymous=source.allow_anonymous,
+        )
+        for segment in source.segments.all():
+            segment.pk, segment.workshop = None, copy
+            segment.starts_at += shift
+            segment.save()
+        challenges = {}
+        for challenge in source.challenges.all():
+            old_pk = challenge.pk
+            challenge.pk, challenge.workshop = None, copy
+            challenge.save()
+            challenges[old_pk] = challenge
+        for breakout in source.breakouts.all():
+            Breakout.objects.create(
+                workshop=copy,
+                challenge=challenges[breakout.challenge_id],
+                name=breakout.name,
+                position=breakout.position,
+                capacity=breakout.capacity,
+            )
+        return copy

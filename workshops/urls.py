@@ -1,29 +1,52 @@
 from django.urls import path
 
-from . import views
+from .views import control, participants, prepare
 
 app_name = "workshops"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("join/<str:token>/", views.join, name="join"),
-    path("w/<int:workshop_id>/", views.workshop_page, name="workshop"),
-    path("w/<int:workshop_id>/choose/", views.choose_breakout, name="choose-breakout"),
-    path("w/<int:workshop_id>/b/<int:breakout_id>/", views.board, name="board"),
-    path("w/<int:workshop_id>/control/", views.control_room, name="control"),
+    path("", participants.home, name="home"),
+    path("join/<str:token>/", participants.join, name="join"),
+    path("w/<int:workshop_id>/", participants.workshop_page, name="workshop"),
+    path("w/<int:workshop_id>/here/", participants.here, name="here"),
+    path("w/<int:workshop_id>/choose/", participants.choose_breakout, name="choose-breakout"),
+    path("w/<int:workshop_id>/register/", participants.register, name="register"),
+    path("w/<int:workshop_id>/help/", participants.ask_for_help, name="help"),
+    path("w/<int:workshop_id>/b/<int:breakout_id>/", participants.board, name="board"),
+    # Facilitators: steering live
+    path("w/<int:workshop_id>/control/", control.control_room, name="control"),
     path(
         "w/<int:workshop_id>/control/b/<int:breakout_id>/",
-        views.control_row,
+        control.control_row,
         name="control-row",
     ),
-    path("w/<int:workshop_id>/invites/", views.invites, name="invites"),
+    path("w/<int:workshop_id>/control/toolbar/", control.control_toolbar, name="control-toolbar"),
+    path(
+        "w/<int:workshop_id>/control/<slug:action>/",
+        control.control_action,
+        name="control-action",
+    ),
+    path("w/<int:workshop_id>/people/", control.people, name="people"),
+    # Facilitators: preparing
+    path("new/", prepare.workshop_new, name="workshop-new"),
+    path("w/<int:workshop_id>/prepare/", prepare.prepare, name="prepare"),
+    path("w/<int:workshop_id>/prepare/<slug:part>/", prepare.prepare_part, name="prepare-add"),
+    path(
+        "w/<int:workshop_id>/prepare/<slug:part>/<int:pk>/",
+        prepare.prepare_part,
+        name="prepare-change",
+    ),
+    path(
+        "w/<int:workshop_id>/prepare/<slug:part>/<int:pk>/delete/",
+        prepare.prepare_delete,
+        name="prepare-delete",
+    ),
+    path("w/<int:workshop_id>/duplicate/", prepare.duplicate, name="duplicate"),
+    path("w/<int:workshop_id>/invites/", prepare.invites, name="invites"),
     path(
         "w/<int:workshop_id>/invites/<int:invite_id>/revoke/",
-        views.invite_revoke,
+        prepare.invite_revoke,
         name="invite-revoke",
     ),
-    path(
-        "w/<int:workshop_id>/people/<int:participant_id>/remove/",
-        views.participant_remove,
-        name="participant-remove",
-    ),
+    path("w/<int:workshop_id>/team/", prepare.team, name="team"),
+    path("w/<int:workshop_id>/team/<int:member_id>/", prepare.team_member, name="team-member"),
 ]

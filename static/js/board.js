@@ -1,11 +1,13 @@
 // The live board: applies the breakout's events in seq order, resumes after gaps, and
-// keeps every card the person posts in an outbox (localStorage) until the server acks it.
+// keeps every write the person makes in an outbox (localStorage) until the server acks it.
 import { connectLive, showState } from "./live.js";
+import { applyTimer, setServerTime } from "./timer.js";
 
 const board = document.getElementById("board");
 const status = document.getElementById("connection-status");
 const boardError = document.getElementById("board-error");
 const breakout = Number(board.dataset.breakout);
+const isFacilitator = board.dataset.facilitator === "true";
 const state = {
   seq: Number(board.dataset.seq),
   epoch: Number(board.dataset.epoch),
@@ -46,13 +48,19 @@ function newOpId() {
 function updateStatus() {
   const unsent = outbox.load().length;
   const extra = unsent ? status.dataset.textUnsent.replace("{count}", unsent) : "";
-  showState(status, state.connection === "connected" ? "connected" : state.connection, extra);
+  showState(status, state.connection, extra);
+}
+
+function send(op) {
+  outbox.add(op);
+  live.send(op);
+  updateStatus();
 }
 
 // Pending cards: shown greyed until the server has stored them.
 
 function showPending(op) {
-  if (document.getElementById(`pending-${op.op_id}`)) return;
+  if (op.type !== "card.create" || document.getElementById(`pending-${op.op_id}`)) return;
   const item = document.createElement("li");
   item.id = `pending-${op.op_id}`;
   item.className = `card card--${op.kind} pending`;
@@ -94,17 +102,52 @@ function removePending(opId) {
 
 // Applying what the server sends.
 
-function insertHtml(listId, html) {
+function fragment(html) {
   const template = document.createElement("template");
   template.innerHTML = html.trim();
-  const element = template.content.firstElementChild;
-  const existing = element && document.getElementById(element.id);
-  if (existing) existing.replaceWith(element);
-  else document.getElementById(listId)?.append(template.content);
+  return template.content.firstElementChild;
+}
+
+// Cards stay in the order they were posted (their ids), wherever they come from.
+function placeCard(html, kind) {
+  const card = fragment(html);
+  const existing = document.getElementById(card.id);
+  if (existing) {
+    existing.replaceWith(card);
+    return;
+  }
+  const list = document.getElementById(`cards-${kind}`);
+  const later = [...list.querySelectorAll("li[data-card]")].find(
+    (other) => Number(other.dataset.card) > Number(card.dataset.card),
+  );
+  list.insertBefore(card, later || list.querySelector(".pending"));
+}
+
+function showPhase(phase) {
+  board.dataset.phase = phase;
+  const badge = document.getElementById("phase");
+  badge.dataset.phase = phase;
+  badge.querySelector(".phase-label").textContent = badge.dataset[`label${phase[0].toUpperCase()}${phase.slice(1)}`];
+  const notice = document.getElementById("phase-notice");
+  const locked = phase === "closed" || (phase !== "collect" && !isFacilitator);
+  notice.textContent = phase === "closed" ? notice.dataset.textClosed : notice.dataset.textLocked;
+  notice.hidden = phase === "collect";
+  for (const form of board.querySelectorAll("form.card-form")) {
+    for (const control of form.elements) control.disabled = locked;
+  }
 }
 
 const APPLY = {
-  "card.created": (event) => insertHtml(`cards-${event.data.card.kind}`, event.html),
+  "card.created": (event) => placeCard(event.html, event.data.card.kind),
+  "card.restored": (event) => placeCard(event.html, event.data.card.kind),
+  "card.hidden": (event) => {
+    if (isFacilitator) placeCard(event.html, event.data.card.kind);
+    else document.getElementById(`card-${event.data.card.id}`)?.remove();
+  },
+  "phase.changed": (event) => showPhase(event.data.phase),
+  "timer.changed": (event) => applyTimer(document.querySelector(".board-status [data-timer]"), event.data),
+  "message.posted": (event) => document.getElementById("messages").prepend(fragment(event.html)),
+  "settings.changed": (event) => board.toggleAttribute("data-allow-anonymous", event.data.allow_anonymous),
 };
 
 function applyEvent(event) {
@@ -175,6 +218,26 @@ function flushOutbox() {
   for (const op of outbox.load()) live.send(op);
 }
 
+const ON_MESSAGE = {
+  event: applyEvent,
+  snapshot: applySnapshot,
+  head(message) {
+    setServerTime(message.now);
+    if (message.seq > state.seq) resume();
+  },
+  ack: acked,
+  error: failed,
+  presence(message) {
+    document.getElementById("presence")?.replaceWith(fragment(message.html));
+  },
+  go() {
+    window.location.assign(board.dataset.hereUrl);
+  },
+  help() {
+    window.htmx.ajax("GET", board.dataset.helpUrl, { target: "#help", swap: "outerHTML" });
+  },
+};
+
 const live = connectLive({
   url: board.dataset.wsUrl,
   watchdogMs: 35000,
@@ -188,11 +251,7 @@ const live = connectLive({
     flushOutbox();
   },
   onMessage(message) {
-    if (message.type === "event") applyEvent(message);
-    else if (message.type === "snapshot") applySnapshot(message);
-    else if (message.type === "head" && message.seq > state.seq) resume();
-    else if (message.type === "ack") acked(message);
-    else if (message.type === "error") failed(message);
+    ON_MESSAGE[message.type]?.(message);
   },
 });
 
@@ -210,16 +269,22 @@ for (const form of board.querySelectorAll("form.card-form")) {
       op_id: newOpId(),
       kind: form.dataset.kind,
       text,
-      anonymous: Boolean(form.elements.anonymous?.checked),
+      anonymous: board.hasAttribute("data-allow-anonymous") && form.elements.anonymous.checked,
     };
-    outbox.add(op);
     showPending(op);
-    live.send(op);
+    send(op);
     form.reset();
     textarea.focus();
-    updateStatus();
   });
 }
 
+// Facilitators hide and restore cards with the same outbox as everything else.
+board.addEventListener("click", (click) => {
+  const button = click.target.closest("button.moderate");
+  if (!button) return;
+  send({ type: button.dataset.action, op_id: newOpId(), card_id: Number(button.dataset.card) });
+});
+
+showPhase(board.dataset.phase);
 for (const op of outbox.load()) showPending(op);
 updateStatus();

@@ -31,3 +31,11 @@ def join(page, invite_url: str, name: str, breakout_label: str) -> None:
     page.get_by_label(breakout_label).check()
     page.get_by_role("button", name="Join the workshop").click()
     page.wait_for_selector("#connection-status[data-state='connected']")
+
+
+def log_in(page, base: str, username: str, next_path: str) -> None:
+    page.goto(f"{base}/login/?next={next_path}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("a-long-password-1")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{next_path}")

@@ -7,7 +7,7 @@ import orjson
 import pytest
 
 from realtime import protocol
-from realtime.events import encode_for_all_languages
+from realtime.events import in_every_language, render_event
 from tests.factories import breakout, make_participant, make_workshop, post_card
 from workshops.models import BoardEvent
 
@@ -16,7 +16,12 @@ SERVER_MESSAGES = [
         breakout=1, seq=2, name="card.created", data={"card": {"id": 1}}, html="<li>", op_id=None
     ),
     protocol.snapshot(breakout=1, epoch=7, seq=2, html="<ol id='x'></ol>"),
-    protocol.head(seq=9),
+    protocol.head(seq=9, now="2030-01-01T14:00:00+00:00"),
+    protocol.presence(breakout=1, count=3, html="<p id='presence'>3</p>"),
+    protocol.message(html="<li>Back in 5 minutes</li>"),
+    protocol.go(),
+    protocol.help_state(open=False),
+    protocol.control(breakout=None),
     protocol.ack(op_id=uuid.uuid4(), seq=3),
     protocol.error(code="invalid", message="No.", op_id=uuid.uuid4(), retryable=True),
 ]
@@ -34,11 +39,12 @@ def test_a_broadcast_of_a_real_event_round_trips():
     room = breakout(workshop)
     post_card(make_participant(workshop, room), room, "Tree pits")
     event = BoardEvent.objects.get()
+    texts = in_every_language(lambda code: render_event(event, code))
     layer_message = {
         "type": "board.event",
         "breakout": room.pk,
         "seq": 1,
-        "texts": encode_for_all_languages(event),
+        "texts": texts,
     }
     assert msgpack.unpackb(msgpack.packb(layer_message)) == layer_message
     assert set(layer_message["texts"]) == {"en", "fr", "es"}

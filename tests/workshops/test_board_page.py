@@ -26,13 +26,13 @@ def board_url(room):
 
 
 def test_a_reload_shows_every_card_in_order(room, ana):
-    for text in ("first", "second", "third"):
+    for text in ("Card alpha", "Card beta", "Card gamma"):
         post_card(ana, room, text)
-    post_card(ana, room, "a difficulty", kind="difficulty")
+    post_card(ana, room, "A difficulty", kind="difficulty")
     page = logged_in_client(ana).get(board_url(room)).content.decode()
-    assert page.index("first") < page.index("second") < page.index("third")
-    assert page.index('id="cards-practice"') < page.index("first")
-    assert page.index('id="cards-difficulty"') < page.index("a difficulty")
+    assert page.index("Card alpha") < page.index("Card beta") < page.index("Card gamma")
+    assert page.index('id="cards-practice"') < page.index("Card alpha")
+    assert page.index('id="cards-difficulty"') < page.index("A difficulty")
     assert 'data-seq="4"' in page
 
 

@@ -99,8 +99,8 @@ def test_a_removed_participant_is_taken_out(workshop, client):
         reverse("workshops:join", args=[token]), {"display_name": "Ana", "breakout": room.pk}
     )
     ana = Participant.objects.get(display_name="Ana")
-    remove = reverse("workshops:participant-remove", args=[workshop.pk, ana.pk])
-    logged_in_client(lead).post(remove)
+    remove = reverse("workshops:control-action", args=[workshop.pk, "remove"])
+    logged_in_client(lead).post(remove, {"participant": ana.pk})
     assert client.get(reverse("workshops:board", args=[workshop.pk, room.pk])).status_code == 403
     rejoin = client.get(reverse("workshops:join", args=[token]))
     assert rejoin.status_code == 403

@@ -107,5 +107,6 @@ class Command(BaseCommand):
             defaults={
                 "display_name": "Alexander Heichlinger",
                 "role": Participant.Role.FACILITATOR,
+                "team_role": Participant.Team.LEAD,
             },
         )

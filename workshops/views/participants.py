@@ -1,0 +1,190 @@
+"""What participants open: the invite link, the workshop's main page, their board."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
+
+from workshops import queries, services
+from workshops.forms import CardForm, ChooseBreakoutForm, HelpForm, JoinForm, RegistrationForm
+from workshops.models import Card, HelpRequest, Participant, Workshop
+
+from .common import membership, place_of
+
+WRONG_LINKS_PER_MINUTE = "30/m"  # per address
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    workshops = []
+    if request.user.is_authenticated:
+        workshops = Workshop.objects.filter(
+            participants__user=request.user,
+            participants__role=Participant.Role.FACILITATOR,
+            participants__removed_at__isnull=True,
+        )
+    return render(request, "workshops/home.html", {"workshops": workshops})
+
+
+def _remember(request: HttpRequest, participant: Participant) -> None:
+    joined = dict(request.session.get(queries.SESSION_PARTICIPANTS, {}))
+    joined[str(participant.workshop_id)] = participant.pk
+    request.session[queries.SESSION_PARTICIPANTS] = joined
+
+
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    # Only wrong links count: a whole city hall may share one address and join at once.
+    guesses = get_usage(request, group="join", key="ip", rate=WRONG_LINKS_PER_MINUTE)
+    if guesses and guesses["count"] >= guesses["limit"]:
+        return render(request, "workshops/too_many.html", status=429)
+    try:
+        invite = services.invite_for_token(token)
+    except services.NotFound as exc:
+        get_usage(request, group="join", key="ip", rate=WRONG_LINKS_PER_MINUTE, increment=True)
+        raise Http404(str(exc.message)) from None
+    workshop = invite.workshop
+    current = queries.participant_for(request.session, request.user, workshop.pk)
+    if current is not None:
+        return place_of(current)
+    if queries.was_removed(request.session, workshop.pk):
+        raise PermissionDenied(_("You were removed from this workshop."))
+    form = JoinForm(invite, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        breakout = form.cleaned_data.get("breakout")
+        challenge = form.cleaned_data["preferred_challenge"]
+        try:
+            participant = services.participant_join(
+                token=token,
+                display_name=form.cleaned_data["display_name"],
+                breakout_id=breakout.pk if breakout else None,
+                preferred_challenge_id=challenge.pk if challenge else None,
+                language=form.cleaned_data["language"],
+            )
+        except services.ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            _remember(request, participant)
+            return place_of(participant)
+    context = {"workshop": workshop, "form": form, "invite": invite}
+    return render(request, "workshops/join.html", context)
+
+
+def here(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    """Where a page goes when told "your place changed"."""
+    _workshop, participant = membership(request, workshop_id)
+    return place_of(participant)
+
+
+def workshop_page(request: HttpRequest, workshop_id: int, choose_form=None) -> HttpResponse:
+    workshop, participant = membership(request, workshop_id)
+    services.timers_expire()
+    context = {
+        "workshop": workshop,
+        "participant": participant,
+        "challenges": workshop.challenges.prefetch_related("breakouts"),
+        "segments": workshop.segments.all(),
+        "registered": set(participant.registrations.values_list("segment_id", flat=True)),
+        "messages_to_all": [
+            queries.message_view(m)
+            for m in workshop.messages.filter(breakout=None).select_related("author")[:5]
+        ],
+        "help_open": _help_open(participant),
+        "choose_form": choose_form or ChooseBreakoutForm(workshop),
+    }
+    status = 400 if choose_form is not None else 200
+    return render(request, "workshops/workshop.html", context, status=status)
+
+
+@require_POST
+def choose_breakout(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    workshop, participant = membership(request, workshop_id)
+    form = ChooseBreakoutForm(workshop, request.POST)
+    if form.is_valid():
+        try:
+            participant = services.breakout_choose(
+                participant_id=participant.pk, breakout_id=form.cleaned_data["breakout"].pk
+            )
+        except services.ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return place_of(participant)
+    return workshop_page(request, workshop_id, choose_form=form)
+
+
+@require_POST
+def register(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    """Sign up for (or out of) a registration-only part of the agenda."""
+    workshop, participant = membership(request, workshop_id)
+    form = RegistrationForm(workshop, request.POST)
+    if form.is_valid():
+        services.registration_set(
+            participant_id=participant.pk,
+            segment_id=form.cleaned_data["segment"].pk,
+            registered=form.cleaned_data["registered"],
+        )
+    return redirect("workshops:workshop", workshop.pk)
+
+
+def _help_open(participant: Participant) -> bool:
+    return HelpRequest.objects.filter(participant=participant, handled_at=None).exists()
+
+
+def ask_for_help(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    """Raise a hand, ask for help, or (with `withdraw`) take it back; GET shows the
+    current state (after a facilitator handled it)."""
+    _workshop, participant = membership(request, workshop_id)
+    if request.method != "POST":
+        pass
+    elif "withdraw" in request.POST:
+        services.help_withdraw(participant_id=participant.pk, workshop_id=workshop_id)
+    else:
+        form = HelpForm(request.POST)
+        if form.is_valid():
+            services.help_request(
+                participant_id=participant.pk, workshop_id=workshop_id, **form.cleaned_data
+            )
+    if request.htmx or request.method != "POST":
+        context = {"workshop_id": workshop_id, "help_open": _help_open(participant)}
+        return render(request, "workshops/_help.html", context)
+    messages.success(request, _("The facilitators have been told."))
+    return redirect(request.POST.get("next") or "workshops:here", workshop_id)
+
+
+def board(request: HttpRequest, workshop_id: int, breakout_id: int) -> HttpResponse:
+    workshop, participant = membership(request, workshop_id)
+    breakout = get_object_or_404(workshop.breakouts.select_related("challenge"), pk=breakout_id)
+    services.timers_expire()
+    in_plenary = workshop.mode == Workshop.Mode.PLENARY and not participant.is_facilitator
+    if in_plenary or not queries.can_view_board(participant, breakout):
+        return place_of(participant)
+    forms = {kind: CardForm(kind) for kind in Card.Kind.values}
+    kind = request.POST.get("kind")
+    if request.method == "POST" and kind in forms:
+        form = forms[kind] = CardForm(kind, request.POST)
+        if form.is_valid():
+            try:
+                services.card_create(
+                    participant_id=participant.pk,
+                    breakout_id=breakout.pk,
+                    kind=kind,
+                    text=form.cleaned_data["text"],
+                    anonymous=form.cleaned_data.get("anonymous", False),
+                    op_id=form.cleaned_data["op_id"],
+                )
+            except services.ServiceError as exc:
+                form.add_error("text", exc.message)
+            else:
+                return redirect("workshops:board", workshop.pk, breakout.pk)
+    context = {
+        "workshop": workshop,
+        "participant": participant,
+        "can_moderate": queries.can_steer(participant, breakout),
+        "presence": queries.presence_view(breakout),
+        "help_open": _help_open(participant),
+        **queries.board_context(breakout, with_hidden=participant.is_facilitator),
+    }
+    for column in context["columns"]:
+        column["form"] = forms[column["kind"]]
+    return render(request, "workshops/board.html", context)
