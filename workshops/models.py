@@ -114,12 +114,12 @@ class Breakout(models.Model):
     hosts = models.ManyToManyField(
         "Participant", blank=True, related_name="hosted_breakouts", verbose_name=_("hosts")
     )
-    objects = BreakoutQuerySet.as_manager()
-
     # Head of the event log: the seq of the last BoardEvent, bumped under a row lock.
     seq = models.PositiveBigIntegerField(default=0)
     # Changes when the log can no longer be replayed; clients then load a snapshot.
     epoch = models.PositiveIntegerField(default=new_epoch)
+
+    objects = BreakoutQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]
@@ -293,6 +293,9 @@ class Registration(models.Model):
             models.UniqueConstraint(fields=["participant", "segment"], name="register_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.participant} → {self.segment}"
+
 
 class Message(models.Model):
     """A facilitator's message to every breakout or to one."""
@@ -305,6 +308,9 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:50]
 
 
 class HelpRequest(models.Model):
@@ -322,6 +328,9 @@ class HelpRequest(models.Model):
     class Meta:
         ordering = ["created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.kind}"
+
 
 class Presence(models.Model):
     """An open socket of a participant, refreshed by its process's beacon; a row whose
@@ -331,3 +340,6 @@ class Presence(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
     breakout = models.ForeignKey(Breakout, on_delete=models.CASCADE, null=True, blank=True)
     seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.participant} in {self.breakout_id or 'plenary'}"
