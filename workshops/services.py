@@ -568,7 +568,7 @@ def participants_spread(*, actor_id: int, workshop_id: int, by: str = "") -> int
         members = {room.pk: list(room.members.active()) for room in rooms}
         waiting = (
             Participant.objects.active()
-            .select_for_update()
+            .select_for_update(of=("self",))
             .filter(workshop_id=workshop_id, role=Participant.Role.PARTICIPANT, breakout=None)
             .order_by("joined_at", "pk")
         )

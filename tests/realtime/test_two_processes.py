@@ -28,11 +28,12 @@ async def connect(base, participant, room, cookie):
     )
 
 
-async def next_of_type(client, kind: str) -> dict:
-    while True:
-        message = json.loads(await asyncio.wait_for(client.recv(), timeout=10))
-        if message["type"] == kind:
-            return message
+async def next_of_type(client, kind: str, timeout: float = 10) -> dict:
+    async with asyncio.timeout(timeout):
+        while True:
+            message = json.loads(await client.recv())
+            if message["type"] == kind:
+                return message
 
 
 def test_a_card_crosses_processes(needs_postgres, needs_redis, output_dir):
@@ -55,7 +56,7 @@ def test_a_card_crosses_processes(needs_postgres, needs_redis, output_dir):
         ack = await next_of_type(sender, "ack")
         seen = await next_of_type(receiver, "event")
         with pytest.raises(TimeoutError):
-            await asyncio.wait_for(outsider.recv(), timeout=1)
+            await next_of_type(outsider, "event", timeout=1)
         for client in (sender, receiver, outsider):
             await client.close()
         return ack, seen
