@@ -1,6 +1,7 @@
 """A TCP proxy that can cut every connection, to take a server away from the app."""
 
 import asyncio
+import contextlib
 import threading
 
 
@@ -20,9 +21,18 @@ class TcpProxy:
         return self
 
     def __exit__(self, *exc):
-        self.cut()
+        self.cut_off = True
+        asyncio.run_coroutine_threadsafe(self._close_and_wait(), self.loop).result(5)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+
+    async def _close_and_wait(self) -> None:
+        writers = list(self.writers)
+        for writer in writers:
+            writer.close()
+        for writer in writers:
+            with contextlib.suppress(ConnectionError, OSError):
+                await writer.wait_closed()
 
     def cut(self) -> None:
         """Drop every open connection and refuse new ones."""
