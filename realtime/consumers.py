@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from workshops import queries, services
-from workshops.models import Breakout
+from workshops.models import Breakout, Participant
 
 from . import groups, presence, protocol
 from .beacon import beacon
@@ -39,6 +39,25 @@ def load_viewer(scope, workshop_id: int, breakout_id: int | None):
     if breakout is None or not queries.can_view_board(participant, breakout):
         return participant, False
     return participant, breakout
+
+
+BOARD_WRITES = {
+    "card.create": services.card_create,
+    "card.hide": services.card_set_hidden,
+    "card.restore": services.card_set_hidden,
+    "cluster.create": services.cluster_create,
+    "card.move": services.card_move,
+    "cluster.rename": services.cluster_rename,
+    "cluster.reorder": services.cluster_reorder,
+    "cluster.merge": services.cluster_merge,
+    "vote": services.vote,
+    "summary.write": services.summary_write,
+}
+
+
+def my_votes_of(participant_id: int, breakout_id: int) -> dict:
+    breakout = Breakout.objects.get(pk=breakout_id)
+    return queries.my_votes(Participant.objects.get(pk=participant_id), breakout)
 
 
 class WorkshopConsumer(AsyncWebsocketConsumer):
@@ -168,10 +187,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
                 code="forbidden", message=_("Open a board to change it."), op_id=message.op_id
             )
             await self.send_message(error)
-        elif message.type == "card.create":
-            await self.card_create(message)
         else:
-            await self.card_moderate(message)
+            await self.write(message)
 
     async def rate_limited(self) -> None:
         """Refuse the message (the client keeps it and retries); close a flood."""
@@ -190,6 +207,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         reply = await self.catch_up(message.since, message.epoch)
         for text in reply:
             await self.send(text_data=text)
+        if not self.participant.is_facilitator:
+            await self.send_my_votes()
 
     @database_sync_to_async
     def catch_up(self, since: int, epoch: int) -> list[str]:
@@ -201,33 +220,28 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
                 context = queries.board_context(
                     breakout, with_hidden=self.participant.is_facilitator
                 )
-                html = render_to_string("workshops/board.html#columns", context)
+                html = render_to_string("workshops/board.html#live", context)
             snapshot = protocol.snapshot(
                 breakout=breakout.pk, epoch=breakout.epoch, seq=breakout.seq, html=html
             )
             return [protocol.encode(snapshot)]
         return [protocol.encode(render_event(event, self.language)) for event in result.events]
 
-    async def card_create(self, message: protocol.CardCreate) -> None:
+    async def write(self, message) -> None:
+        """A change to the board: the message's fields are the service's arguments."""
+        arguments = message.model_dump(exclude={"type"})
+        service = BOARD_WRITES[message.type]
+        if message.type in ("card.hide", "card.restore"):
+            arguments["hidden"] = message.type == "card.hide"
         await self.apply(
-            services.card_create,
-            participant_id=self.participant.pk,
-            breakout_id=self.breakout_id,
-            kind=message.kind,
-            text=message.text,
-            anonymous=message.anonymous,
-            op_id=message.op_id,
+            service, participant_id=self.participant.pk, breakout_id=self.breakout_id, **arguments
         )
+        if message.type == "vote":
+            await self.send_my_votes()
 
-    async def card_moderate(self, message: protocol.CardModerate) -> None:
-        await self.apply(
-            services.card_set_hidden,
-            participant_id=self.participant.pk,
-            breakout_id=self.breakout_id,
-            card_id=message.card_id,
-            hidden=message.type == "card.hide",
-            op_id=message.op_id,
-        )
+    async def send_my_votes(self) -> None:
+        mine = await database_sync_to_async(my_votes_of)(self.participant.pk, self.breakout_id)
+        await self.send_message(protocol.my_votes(**mine))
 
     async def apply(self, service, **arguments) -> None:
         """Run a service for this person and answer with an ack or an error."""
@@ -236,7 +250,11 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             ack = await database_sync_to_async(service)(**arguments)
         except services.ServiceError as exc:
             reply = protocol.error(
-                code=exc.code, message=str(exc.message), op_id=op_id, retryable=exc.retryable
+                code=exc.code,
+                message=str(exc.message),
+                op_id=op_id,
+                retryable=exc.retryable,
+                data=exc.data,
             )
         except DatabaseError as exc:
             logger.warning("database unavailable for a write: %s", exc)
@@ -284,6 +302,10 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
     async def workshop_go(self, message):
         if not self.participant.is_facilitator:
             await self.send_message(protocol.go())
+
+    async def workshop_recommendations(self, message):
+        if self.view == "plenary":
+            await self.send_message(protocol.recommendations())
 
     async def participant_go(self, message):
         await self.send_message(protocol.go())

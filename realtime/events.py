@@ -100,6 +100,10 @@ def help_handled(participant_id: int) -> None:
     send(groups.participant(participant_id), {"type": "help.handled"})
 
 
+def recommendations_changed(workshop_id: int) -> None:
+    send(groups.workshop(workshop_id), {"type": "workshop.recommendations"})
+
+
 def control_changed(workshop_id: int, breakout_id: int | None) -> None:
     send(groups.facilitators(workshop_id), {"type": "control.changed", "breakout": breakout_id})
 

@@ -11,8 +11,8 @@ from uuid import UUID
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-# Largest text frame accepted: a 1,000-character card in 4-byte UTF-8 plus its envelope.
-MAX_FRAME_BYTES = 8 * 1024
+# Largest text frame accepted: a 5,000-character summary in 4-byte UTF-8 plus its envelope.
+MAX_FRAME_BYTES = 24 * 1024
 
 # Close codes (Daphne allows only 1000 and 3000-4999 from the application).
 # 4401 and 4403 mean: do not reconnect, the person has to act (open the invite again).
@@ -52,7 +52,77 @@ class CardModerate(ClientMessage):
     card_id: int
 
 
-ClientMessageType = Resume | CardCreate | CardModerate
+class ClusterCreate(ClientMessage):
+    """A new cluster of these cards (from their columns or other clusters)."""
+
+    type: Literal["cluster.create"]
+    op_id: UUID
+    card_ids: list[int] = Field(min_length=1, max_length=200)
+    title: str = Field(default="", max_length=200)
+
+
+class CardMove(ClientMessage):
+    """Into a cluster, or with `cluster_id` null back to its column."""
+
+    type: Literal["card.move"]
+    op_id: UUID
+    card_id: int
+    cluster_id: int | None
+
+
+class ClusterRename(ClientMessage):
+    type: Literal["cluster.rename"]
+    op_id: UUID
+    cluster_id: int
+    title: str = Field(max_length=200)
+
+
+class ClusterReorder(ClientMessage):
+    type: Literal["cluster.reorder"]
+    op_id: UUID
+    cluster_id: int
+    position: int = Field(ge=1)
+
+
+class ClusterMerge(ClientMessage):
+    type: Literal["cluster.merge"]
+    op_id: UUID
+    cluster_id: int
+    into_id: int
+
+
+class Vote(ClientMessage):
+    """One dot more (`add`) or less on a card or a cluster."""
+
+    type: Literal["vote"]
+    op_id: UUID
+    target: Literal["card", "cluster"]
+    target_id: int
+    add: bool
+
+
+class SummaryWrite(ClientMessage):
+    """The breakout's summary, or a cluster's key points, written from `version`."""
+
+    type: Literal["summary.write"]
+    op_id: UUID
+    cluster_id: int | None = None
+    text: str = Field(max_length=6000)
+    version: int = Field(ge=0)
+
+
+ClientMessageType = (
+    Resume
+    | CardCreate
+    | CardModerate
+    | ClusterCreate
+    | CardMove
+    | ClusterRename
+    | ClusterReorder
+    | ClusterMerge
+    | Vote
+    | SummaryWrite
+)
 _client_message = TypeAdapter(Annotated[ClientMessageType, Field(discriminator="type")])
 
 
@@ -120,6 +190,11 @@ def go() -> dict[str, Any]:
     return {"type": "go"}
 
 
+def recommendations() -> dict[str, Any]:
+    """The workshop's recommendations changed: the main page reloads them."""
+    return {"type": "recommendations"}
+
+
 def control(*, breakout: int | None) -> dict[str, Any]:
     """Something in this breakout's control-room row changed: refresh it."""
     return {"type": "control", "breakout": breakout}
@@ -136,16 +211,28 @@ def ack(*, op_id: UUID, seq: int) -> dict[str, Any]:
 
 
 def error(
-    *, code: str, message: str, op_id: UUID | None = None, retryable: bool = False
+    *,
+    code: str,
+    message: str,
+    op_id: UUID | None = None,
+    retryable: bool = False,
+    data: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Only to the sender. A retryable error leaves the write in the outbox."""
+    """Only to the sender. A retryable error leaves the write in the outbox; a conflict
+    on a text carries what the other person saved in `data`."""
     return {
         "type": "error",
         "code": code,
         "message": message,
         "op_id": str(op_id) if op_id else None,
         "retryable": retryable,
+        "data": data,
     }
+
+
+def my_votes(*, mine: dict[str, int], remaining: int) -> dict[str, Any]:
+    """Only to the voter: where their dots are and how many are left."""
+    return {"type": "votes.mine", "mine": mine, "remaining": remaining}
 
 
 def encode(message: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from .models import (
     Breakout,
     Card,
     Challenge,
+    Cluster,
     HelpRequest,
     Invite,
     Participant,
@@ -133,6 +134,10 @@ def in_workshop(model, workshop: Workshop):
         return workshop.participants.active().filter(role=Participant.Role.PARTICIPANT)
     if model is HelpRequest:
         return HelpRequest.objects.filter(participant__workshop=workshop)
+    if model is Cluster:
+        return Cluster.objects.filter(breakout__workshop=workshop).select_related("breakout")
+    if model is Card:
+        return Card.objects.filter(breakout__workshop=workshop, hidden_at=None)
     raise ValueError(model)
 
 
@@ -397,3 +402,27 @@ class TeamMemberForm(WorkshopScopedForm):
         self.fields["participant"].queryset = workshop.participants.active().filter(
             role=Participant.Role.FACILITATOR
         )
+
+
+class RecommendationForm(WorkshopScopedForm):
+    text = forms.CharField(
+        label=_("Recommendation"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    clusters = forms.ModelMultipleChoiceField(
+        label=_("From the clusters"),
+        queryset=Cluster.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cards = forms.ModelMultipleChoiceField(
+        label=_("From the cards"),
+        queryset=Card.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, workshop, *args, **kwargs):
+        super().__init__(workshop, *args, **kwargs)
+        self.fields["clusters"].label_from_instance = lambda c: f"{c.breakout.name}: {c}"
+        self.fields["cards"].label_from_instance = lambda c: c.text[:100]

@@ -114,6 +114,12 @@ class Breakout(models.Model):
     hosts = models.ManyToManyField(
         "Participant", blank=True, related_name="hosted_breakouts", verbose_name=_("hosts")
     )
+    participants_cluster = models.BooleanField(_("participants may cluster"), default=False)
+    vote_budget = models.PositiveIntegerField(_("votes per person"), default=3)
+    votes_visible = models.BooleanField(_("votes shown"), default=False)
+    summary = models.TextField(_("summary"), blank=True)
+    # Bumped on every save: an edit based on an older version is refused, not lost.
+    summary_version = models.PositiveIntegerField(default=0)
     # Head of the event log: the seq of the last BoardEvent, bumped under a row lock.
     seq = models.PositiveBigIntegerField(default=0)
     # Changes when the log can no longer be replayed; clients then load a snapshot.
@@ -228,6 +234,23 @@ class Participant(models.Model):
         return self.is_facilitator and self.team_role == self.Team.LEAD
 
 
+class Cluster(models.Model):
+    """A theme on a board: cards grouped under a title, with its key points."""
+
+    breakout = models.ForeignKey(Breakout, on_delete=models.CASCADE, related_name="clusters")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    position = models.PositiveIntegerField()
+    key_points = models.TextField(_("key points"), blank=True)
+    key_points_version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title or f"#{self.pk}"
+
+
 class Card(models.Model):
     class Kind(models.TextChoices):
         PRACTICE = "practice", _("Practice")
@@ -241,6 +264,9 @@ class Card(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Hidden by a facilitator: gone for participants, kept for the record.
     hidden_at = models.DateTimeField(null=True, blank=True)
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="cards"
+    )
 
     class Meta:
         ordering = ["id"]
@@ -343,3 +369,55 @@ class Presence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} in {self.breakout_id or 'plenary'}"
+
+
+class Vote(models.Model):
+    """One dot of one person on a card or a cluster."""
+
+    breakout = models.ForeignKey(Breakout, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, null=True, blank=True)
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(card__isnull=True) ^ models.Q(cluster__isnull=True),
+                name="vote_on_one_thing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter} on {self.card_id or self.cluster_id}"
+
+
+class Suggestion(models.Model):
+    """Groups proposed for a board's unclustered cards; accepting can be undone."""
+
+    breakout = models.ForeignKey(Breakout, on_delete=models.CASCADE, related_name="+")
+    groups = models.JSONField()  # [{"title": ..., "card_ids": [...]}]
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_clusters = models.JSONField(default=list)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"suggestion {self.pk} for {self.breakout_id}"
+
+
+class Recommendation(models.Model):
+    """What the workshop recommends, linked to the clusters and cards it came from."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="recommendations")
+    text = models.TextField(_("recommendation"))
+    position = models.PositiveIntegerField()
+    version = models.PositiveIntegerField(default=1)
+    clusters = models.ManyToManyField(Cluster, blank=True, related_name="recommendations")
+    cards = models.ManyToManyField(Card, blank=True, related_name="recommendations")
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:50]

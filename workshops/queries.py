@@ -14,10 +14,12 @@ from .models import (
     BoardEvent,
     Breakout,
     Card,
+    Cluster,
     HelpRequest,
     Message,
     Participant,
     Presence,
+    Vote,
     Workshop,
 )
 
@@ -38,6 +40,7 @@ def card_view(card: Card) -> dict[str, Any]:
         "author": card.author.display_name if card.author_id else None,
         "created_at": card.created_at.isoformat(),
         "hidden": card.hidden_at is not None,
+        "cluster": card.cluster_id,
     }
 
 
@@ -45,24 +48,97 @@ COLUMN_LABELS = {Card.Kind.PRACTICE: _("Practices"), Card.Kind.DIFFICULTY: _("Di
 
 
 def board_context(breakout: Breakout, *, with_hidden: bool = False) -> dict[str, Any]:
-    """The board's columns in order, each with its cards; hidden cards only for those
-    who moderate."""
+    """The board: its clusters with their cards, then the columns of cards in no
+    cluster; hidden cards only for those who moderate."""
     cards: dict[str, list[dict[str, Any]]] = {kind: [] for kind in Card.Kind.values}
+    clusters = {c.pk: {**cluster_view(c), "cards": []} for c in breakout.clusters.all()}
     shown = breakout.cards.select_related("author")
     if not with_hidden:
         shown = shown.filter(hidden_at=None)
     for card in shown:
-        cards[card.kind].append(card_view(card))
+        if card.cluster_id in clusters:
+            clusters[card.cluster_id]["cards"].append(card_view(card))
+        else:
+            cards[card.kind].append(card_view(card))
     columns = [
         {"kind": kind, "label": COLUMN_LABELS[kind], "cards": cards[kind]}
         for kind in Card.Kind.values
     ]
     return {
         "breakout": breakout,
+        "clusters": list(clusters.values()),
         "columns": columns,
         "timer": timer_view(breakout),
+        "votes": votes_view(breakout),
+        "summary": summary_view(breakout),
         "board_messages": [message_view(m) for m in recent_messages(breakout)],
     }
+
+
+def cluster_view(cluster: Cluster) -> dict[str, Any]:
+    return {
+        "id": cluster.pk,
+        "title": cluster.title,
+        "position": cluster.position,
+        "key_points": cluster.key_points,
+        "key_points_version": cluster.key_points_version,
+    }
+
+
+def layout_view(breakout: Breakout) -> dict[str, Any]:
+    """Every cluster of a board in order, with its cards: the payload of a layout change.
+    A card in no cluster goes back to its column."""
+    clusters = {c.pk: {**cluster_view(c), "card_ids": []} for c in breakout.clusters.all()}
+    for card_id, cluster_id in breakout.cards.filter(cluster__isnull=False).values_list(
+        "pk", "cluster_id"
+    ):
+        clusters[cluster_id]["card_ids"].append(card_id)
+    return {"clusters": list(clusters.values())}
+
+
+def summary_view(breakout: Breakout) -> dict[str, Any]:
+    return {"text": breakout.summary, "version": breakout.summary_version}
+
+
+def votes_view(breakout: Breakout) -> dict[str, Any]:
+    """What everyone may know of the votes: the totals per card and cluster, sorted,
+    only once the facilitator shows them."""
+    view = {
+        "visible": breakout.votes_visible,
+        "budget": breakout.vote_budget,
+        "cast": breakout.votes.count(),
+        "counts": {},
+        "results": [],
+    }
+    if not breakout.votes_visible:
+        return view
+    counts = Counter()
+    for card_id, cluster_id in breakout.votes.values_list("card_id", "cluster_id"):
+        counts[f"card:{card_id}" if card_id else f"cluster:{cluster_id}"] += 1
+    labels = {
+        f"cluster:{c.pk}": c.title or str(_("Untitled cluster")) for c in breakout.clusters.all()
+    }
+    labels |= {
+        f"card:{pk}": text[:120]
+        for pk, text in breakout.cards.filter(hidden_at=None).values_list("pk", "text")
+    }
+    view["counts"] = dict(counts)
+    view["results"] = [
+        {"target": key, "label": labels[key], "votes": n}
+        for key, n in counts.most_common()
+        if key in labels
+    ]
+    return view
+
+
+def my_votes(participant: Participant, breakout: Breakout) -> dict[str, Any]:
+    """Only for this person: where their dots are and how many are left."""
+    mine = Counter()
+    for card_id, cluster_id in Vote.objects.filter(
+        voter=participant, breakout=breakout
+    ).values_list("card_id", "cluster_id"):
+        mine[f"card:{card_id}" if card_id else f"cluster:{cluster_id}"] += 1
+    return {"mine": dict(mine), "remaining": max(0, breakout.vote_budget - sum(mine.values()))}
 
 
 def timer_view(breakout: Breakout) -> dict[str, Any]:
@@ -121,6 +197,19 @@ def can_steer(participant: Participant, breakout: Breakout) -> bool:
     if not participant.is_facilitator:
         return False
     return participant.is_lead or breakout.hosts.filter(pk=participant.pk).exists()
+
+
+def can_cluster(participant: Participant, breakout: Breakout) -> bool:
+    """Facilitators who steer the board, and its members when the facilitator allows."""
+    if can_steer(participant, breakout):
+        return True
+    return breakout.participants_cluster and participant.breakout_id == breakout.pk
+
+
+def can_summarise(participant: Participant, breakout: Breakout) -> bool:
+    """Summaries are written by who steers the board, or by a rapporteur."""
+    rapporteur = participant.is_facilitator and participant.team_role == Participant.Team.RAPPORTEUR
+    return rapporteur or can_steer(participant, breakout)
 
 
 def can_view_board(participant: Participant, breakout: Breakout) -> bool:
@@ -273,3 +362,23 @@ def invites(workshop: Workshop):
         .annotate(joined=Count("participant"))
         .order_by("-created_at")
     )
+
+
+def recommendations(workshop: Workshop):
+    return workshop.recommendations.prefetch_related("clusters__breakout", "cards")
+
+
+def report(workshop: Workshop) -> list[dict[str, Any]]:
+    """Per breakout: its question, clusters with key points and votes, and summary."""
+    sections = []
+    for breakout in workshop.breakouts.select_related("challenge"):
+        context = board_context(breakout)
+        counts = Counter()
+        for card_id, cluster_id in breakout.votes.values_list("card_id", "cluster_id"):
+            counts[("card", card_id) if card_id else ("cluster", cluster_id)] += 1
+        for cluster in context["clusters"]:
+            cluster["votes"] = counts[("cluster", cluster["id"])]
+        sections.append(
+            {**context, "loose": [c for col in context["columns"] for c in col["cards"]]}
+        )
+    return sections

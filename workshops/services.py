@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from realtime import events
 
-from . import queries
+from . import clustering, queries
 from .models import (
     CARD_TEXT_MAX,
     DISPLAY_NAME_MAX,
@@ -30,12 +30,16 @@ from .models import (
     Breakout,
     Card,
     Challenge,
+    Cluster,
     HelpRequest,
     Invite,
     Message,
     Participant,
     Presence,
+    Recommendation,
     Registration,
+    Suggestion,
+    Vote,
     Workshop,
 )
 
@@ -45,6 +49,7 @@ class ServiceError(Exception):
 
     code = "invalid"
     retryable = False
+    data = None
 
     def __init__(self, message):
         super().__init__(message)
@@ -975,3 +980,426 @@ def workshop_duplicate(*, actor_id: int, workshop_id: int, title: str, starts_at
                 capacity=breakout.capacity,
             )
         return copy
+
+
+# Clustering -------------------------------------------------------------------------------
+
+CLUSTER_TITLE_MAX = 200
+
+
+def _board_write(participant_id: int, breakout_id: int, op_id: UUID, digest: str, allowed):
+    """Lock the board, check who acts and whether the board is open, and drop a repeat.
+    Returns (breakout, actor, ack of the earlier write or None)."""
+    breakout = _locked_breakout(breakout_id)
+    actor = _active_participant(participant_id, breakout.workshop_id)
+    repeat = _repeat(breakout, actor, op_id, digest)
+    if repeat:
+        return breakout, actor, repeat
+    if not allowed(actor, breakout):
+        raise Forbidden(_("You cannot do this on this board."))
+    if breakout.phase == Breakout.Phase.CLOSED:
+        raise Forbidden(_("This board is closed: it can be read, not changed."))
+    return breakout, actor, None
+
+
+def _layout_change(participant_id, breakout_id, op_id, content: dict, change) -> Ack:
+    """Every change of clusters: apply `change(breakout)`, drop clusters left empty,
+    number the rest, and log the whole layout (a few ids per card, so small)."""
+    digest = _digest(**content)
+    with transaction.atomic():
+        breakout, actor, repeat = _board_write(
+            participant_id, breakout_id, op_id, digest, queries.can_cluster
+        )
+        if repeat:
+            return repeat
+        change(breakout)
+        _tidy_clusters(breakout)
+        event = _append_event(
+            breakout,
+            "layout.changed",
+            queries.layout_view(breakout),
+            actor=actor,
+            op_id=op_id,
+            digest=digest,
+        )
+    return Ack(op_id=op_id, seq=event.seq)
+
+
+def _tidy_clusters(breakout: Breakout) -> None:
+    breakout.clusters.filter(cards__isnull=True).delete()
+    for position, cluster in enumerate(breakout.clusters.order_by("position", "pk"), start=1):
+        if cluster.position != position:
+            cluster.position = position
+            cluster.save(update_fields=["position"])
+
+
+def _board_cards(breakout: Breakout, card_ids) -> list[Card]:
+    cards = list(Card.objects.filter(breakout=breakout, pk__in=card_ids))
+    if len(cards) != len(set(card_ids)) or not cards:
+        raise NotFound(_("This card is not on this board."))
+    return cards
+
+
+def _board_cluster(breakout: Breakout, cluster_id: int) -> Cluster:
+    cluster = Cluster.objects.filter(breakout=breakout, pk=cluster_id).first()
+    if cluster is None:
+        raise NotFound(_("This cluster is not on this board."))
+    return cluster
+
+
+def _clean_title(title: str) -> str:
+    title = title.strip()
+    if len(title) > CLUSTER_TITLE_MAX:
+        raise Invalid(_("A title has at most %(max)d characters.") % {"max": CLUSTER_TITLE_MAX})
+    return title
+
+
+def cluster_create(
+    *, participant_id: int, breakout_id: int, card_ids: list[int], op_id: UUID, title: str = ""
+) -> Ack:
+    """A new cluster, last on the board, holding these cards (taken from wherever
+    they were): also how a cluster is split."""
+    title = _clean_title(title)
+
+    def change(breakout):
+        cards = _board_cards(breakout, card_ids)
+        last = breakout.clusters.aggregate(n=Max("position"))["n"] or 0
+        cluster = Cluster.objects.create(breakout=breakout, title=title, position=last + 1)
+        Card.objects.filter(pk__in=[c.pk for c in cards]).update(cluster=cluster)
+
+    content = {"type": "cluster.create", "card_ids": sorted(card_ids), "title": title}
+    return _layout_change(participant_id, breakout_id, op_id, content, change)
+
+
+def card_move(
+    *, participant_id: int, breakout_id: int, card_id: int, cluster_id: int | None, op_id: UUID
+) -> Ack:
+    """Put a card in a cluster, or (cluster_id None) back in its column."""
+
+    def change(breakout):
+        (card,) = _board_cards(breakout, [card_id])
+        card.cluster = _board_cluster(breakout, cluster_id) if cluster_id is not None else None
+        card.save(update_fields=["cluster"])
+
+    content = {"type": "card.move", "card_id": card_id, "cluster_id": cluster_id}
+    return _layout_change(participant_id, breakout_id, op_id, content, change)
+
+
+def cluster_rename(
+    *, participant_id: int, breakout_id: int, cluster_id: int, title: str, op_id: UUID
+) -> Ack:
+    title = _clean_title(title)
+
+    def change(breakout):
+        cluster = _board_cluster(breakout, cluster_id)
+        cluster.title = title
+        cluster.save(update_fields=["title"])
+
+    content = {"type": "cluster.rename", "cluster_id": cluster_id, "title": title}
+    return _layout_change(participant_id, breakout_id, op_id, content, change)
+
+
+def cluster_reorder(
+    *, participant_id: int, breakout_id: int, cluster_id: int, position: int, op_id: UUID
+) -> Ack:
+    """Move a cluster to `position` (1 is first) among the board's clusters."""
+
+    def change(breakout):
+        cluster = _board_cluster(breakout, cluster_id)
+        others = [c for c in breakout.clusters.order_by("position", "pk") if c.pk != cluster.pk]
+        others.insert(max(0, min(position - 1, len(others))), cluster)
+        for number, each in enumerate(others, start=1):
+            each.position = number
+            each.save(update_fields=["position"])
+
+    content = {"type": "cluster.reorder", "cluster_id": cluster_id, "position": position}
+    return _layout_change(participant_id, breakout_id, op_id, content, change)
+
+
+def cluster_merge(
+    *, participant_id: int, breakout_id: int, cluster_id: int, into_id: int, op_id: UUID
+) -> Ack:
+    """Move every card of one cluster into another; the emptied cluster goes. The
+    title and key points of the one merged into stay."""
+    if cluster_id == into_id:
+        raise Invalid(_("Choose another cluster to merge into."))
+
+    def change(breakout):
+        source = _board_cluster(breakout, cluster_id)
+        target = _board_cluster(breakout, into_id)
+        source.cards.update(cluster=target)
+
+    content = {"type": "cluster.merge", "cluster_id": cluster_id, "into_id": into_id}
+    return _layout_change(participant_id, breakout_id, op_id, content, change)
+
+
+def board_settings(
+    *,
+    actor_id: int,
+    breakout_id: int,
+    participants_cluster: bool | None = None,
+    vote_budget: int | None = None,
+    votes_visible: bool | None = None,
+) -> None:
+    """Who may cluster, and how votes work; those who steer the board decide."""
+    if vote_budget is not None and not 0 <= vote_budget <= VOTE_BUDGET_MAX:
+        raise Invalid(_("Give each person 0 to %(max)d votes.") % {"max": VOTE_BUDGET_MAX})
+    with transaction.atomic():
+        breakout = _locked_breakout(breakout_id)
+        actor = _steerer(actor_id, breakout)
+        if (
+            participants_cluster is not None
+            and participants_cluster != breakout.participants_cluster
+        ):
+            breakout.participants_cluster = participants_cluster
+            breakout.save(update_fields=["participants_cluster"])
+            payload = {"participants_cluster": participants_cluster}
+            _append_event(breakout, "settings.changed", payload, actor=actor)
+        votes = {"vote_budget": vote_budget, "votes_visible": votes_visible}
+        votes = {k: v for k, v in votes.items() if v is not None and getattr(breakout, k) != v}
+        if votes:
+            for name, value in votes.items():
+                setattr(breakout, name, value)
+            breakout.save(update_fields=list(votes))
+            _append_event(breakout, "votes.changed", queries.votes_view(breakout), actor=actor)
+
+
+# Voting -----------------------------------------------------------------------------------
+
+VOTE_BUDGET_MAX = 50
+
+
+def vote(
+    *, participant_id: int, breakout_id: int, target: str, target_id: int, add: bool, op_id: UUID
+) -> Ack:
+    """Put one dot on a card or cluster, or take one back. The breakout row lock makes
+    the budget hold against fast clicks and several tabs."""
+    if target not in ("card", "cluster"):
+        raise Invalid(_("Vote on a card or a cluster."))
+    digest = _digest(type="vote", target=target, target_id=target_id, add=add)
+    with transaction.atomic():
+        breakout, actor, repeat = _board_write(
+            participant_id, breakout_id, op_id, digest, lambda p, b: p.breakout_id == b.pk
+        )
+        if repeat:
+            return repeat
+        if breakout.phase != Breakout.Phase.VOTE:
+            raise Forbidden(_("Voting is not open on this board."))
+        where = {target: _vote_target(breakout, target, target_id)}
+        mine = Vote.objects.filter(breakout=breakout, voter=actor)
+        if add:
+            if mine.count() >= breakout.vote_budget:
+                raise Forbidden(
+                    _("You have used all your %(n)d votes.") % {"n": breakout.vote_budget}
+                )
+            Vote.objects.create(breakout=breakout, voter=actor, **where)
+        else:
+            dot = mine.filter(**where).first()
+            if dot is None:
+                raise Invalid(_("You have no vote there to take back."))
+            dot.delete()
+        event = _append_event(
+            breakout,
+            "votes.changed",
+            queries.votes_view(breakout),
+            actor=actor,
+            op_id=op_id,
+            digest=digest,
+        )
+    return Ack(op_id=op_id, seq=event.seq)
+
+
+def _vote_target(breakout: Breakout, target: str, target_id: int):
+    if target == "card":
+        (card,) = _board_cards(breakout, [target_id])
+        if card.hidden_at is not None:
+            raise NotFound(_("This card is not on this board."))
+        return card
+    return _board_cluster(breakout, target_id)
+
+
+# Summaries and key points -----------------------------------------------------------------
+
+SUMMARY_MAX = 5000
+
+
+def summary_write(
+    *,
+    participant_id: int,
+    breakout_id: int,
+    text: str,
+    version: int,
+    op_id: UUID,
+    cluster_id: int | None = None,
+) -> Ack:
+    """The breakout's summary, or a cluster's key points. `version` is the one the writer
+    started from: if someone saved since, the write is refused as a conflict (with what
+    they wrote) instead of silently replacing it."""
+    text = text.strip()
+    if len(text) > SUMMARY_MAX:
+        raise Invalid(_("A summary has at most %(max)d characters.") % {"max": SUMMARY_MAX})
+    digest = _digest(type="summary", cluster_id=cluster_id, text=text, version=version)
+    with transaction.atomic():
+        breakout, actor, repeat = _board_write(
+            participant_id, breakout_id, op_id, digest, queries.can_summarise
+        )
+        if repeat:
+            return repeat
+        if cluster_id is None:
+            owner, text_field, version_field = breakout, "summary", "summary_version"
+        else:
+            owner = _board_cluster(breakout, cluster_id)
+            text_field, version_field = "key_points", "key_points_version"
+        if getattr(owner, version_field) != version:
+            raise SummaryConflict(getattr(owner, text_field), getattr(owner, version_field))
+        setattr(owner, text_field, text)
+        setattr(owner, version_field, version + 1)
+        owner.save(update_fields=[text_field, version_field])
+        payload = {
+            "cluster": cluster_id,
+            "text": text,
+            "version": version + 1,
+            "by": actor.display_name,
+        }
+        event = _append_event(
+            breakout, "summary.changed", payload, actor=actor, op_id=op_id, digest=digest
+        )
+    return Ack(op_id=op_id, seq=event.seq)
+
+
+class SummaryConflict(Conflict):
+    """Someone saved in between: here is what they wrote."""
+
+    def __init__(self, current: str, version: int):
+        super().__init__(
+            _("Someone saved this text while you were writing: compare, then save again.")
+        )
+        self.data = {"current": current, "version": version}
+
+
+# Suggested clusters -------------------------------------------------------------------------
+
+
+def suggestion_create(*, actor_id: int, breakout_id: int) -> Suggestion:
+    """Propose groups for the board's cards that are in no cluster yet. Nothing on the
+    board changes until the facilitator accepts."""
+    with transaction.atomic():
+        breakout = _locked_breakout(breakout_id)
+        _steerer(actor_id, breakout)
+        loose = breakout.cards.filter(hidden_at=None, cluster=None)
+        texts = [clustering.CardText(str(c.pk), c.text, c.kind) for c in loose]
+        groups = [
+            {"title": group.title, "card_ids": [int(pk) for pk in group.card_ids]}
+            for group in clustering.suggest_clusters(texts)
+        ]
+        return Suggestion.objects.create(breakout=breakout, groups=groups)
+
+
+def suggestion_accept(*, actor_id: int, suggestion_id: int, chosen: list[int]) -> None:
+    """Make clusters of the chosen groups (by their index). Cards that found a cluster
+    meanwhile stay where they are; no existing cluster or title is touched."""
+    with transaction.atomic():
+        suggestion, breakout, actor = _suggestion(actor_id, suggestion_id)
+        if suggestion.accepted_at is not None:
+            raise Conflict(_("This suggestion was already accepted."))
+        created = []
+        last = breakout.clusters.aggregate(n=Max("position"))["n"] or 0
+        for index in sorted(set(chosen)):
+            if not 0 <= index < len(suggestion.groups):
+                raise NotFound(_("This group is not part of the suggestion."))
+            group = suggestion.groups[index]
+            loose = breakout.cards.filter(pk__in=group["card_ids"], cluster=None)
+            if not loose.exists():
+                continue
+            last += 1
+            cluster = Cluster.objects.create(breakout=breakout, title=group["title"], position=last)
+            loose.update(cluster=cluster)
+            created.append(cluster.pk)
+        suggestion.accepted_at = timezone.now()
+        suggestion.created_clusters = created
+        suggestion.save(update_fields=["accepted_at", "created_clusters"])
+        _append_event(breakout, "layout.changed", queries.layout_view(breakout), actor=actor)
+
+
+def suggestion_undo(*, actor_id: int, suggestion_id: int) -> None:
+    """Take back an accepted suggestion: its clusters go, their cards go back to the
+    columns. Clusters made by hand are not touched."""
+    with transaction.atomic():
+        suggestion, breakout, actor = _suggestion(actor_id, suggestion_id)
+        if suggestion.accepted_at is None or suggestion.undone_at is not None:
+            raise Conflict(_("There is nothing to undo."))
+        Card.objects.filter(cluster_id__in=suggestion.created_clusters).update(cluster=None)
+        Cluster.objects.filter(pk__in=suggestion.created_clusters, breakout=breakout).delete()
+        suggestion.undone_at = timezone.now()
+        suggestion.save(update_fields=["undone_at"])
+        _tidy_clusters(breakout)
+        _append_event(breakout, "layout.changed", queries.layout_view(breakout), actor=actor)
+
+
+def _suggestion(actor_id: int, suggestion_id: int):
+    suggestion = Suggestion.objects.select_for_update().filter(pk=suggestion_id).first()
+    if suggestion is None:
+        raise NotFound(_("This suggestion does not exist."))
+    breakout = _locked_breakout(suggestion.breakout_id)
+    return suggestion, breakout, _steerer(actor_id, breakout)
+
+
+# Recommendations ------------------------------------------------------------------------------
+
+
+def recommendation_save(
+    *,
+    actor_id: int,
+    workshop_id: int,
+    text: str,
+    clusters: list,
+    cards: list,
+    recommendation_id: int | None = None,
+    version: int = 0,
+) -> Recommendation:
+    """A recommendation of the workshop, linked to the clusters and cards it came from;
+    an edit based on an older version is refused."""
+    text = text.strip()
+    if not text or len(text) > SUMMARY_MAX:
+        raise Invalid(_("A recommendation has 1 to %(max)d characters.") % {"max": SUMMARY_MAX})
+    if any(c.breakout.workshop_id != workshop_id for c in clusters) or any(
+        c.breakout.workshop_id != workshop_id for c in cards
+    ):
+        raise NotFound(_("This cluster or card is not in this workshop."))
+    with transaction.atomic():
+        Workshop.objects.select_for_update().get(pk=workshop_id)
+        _writer_of_the_report(actor_id, workshop_id)
+        if recommendation_id is None:
+            last = Recommendation.objects.filter(workshop_id=workshop_id).aggregate(
+                n=Max("position")
+            )
+            item = Recommendation(workshop_id=workshop_id, position=(last["n"] or 0) + 1, version=0)
+        else:
+            item = Recommendation.objects.filter(
+                pk=recommendation_id, workshop_id=workshop_id
+            ).first()
+            if item is None:
+                raise NotFound(_("This recommendation does not exist."))
+            if item.version != version:
+                raise SummaryConflict(item.text, item.version)
+        item.text = text
+        item.version += 1
+        item.save()
+        item.clusters.set(clusters)
+        item.cards.set(cards)
+        transaction.on_commit(partial(events.recommendations_changed, workshop_id))
+        return item
+
+
+def recommendation_delete(*, actor_id: int, workshop_id: int, recommendation_id: int) -> None:
+    with transaction.atomic():
+        _writer_of_the_report(actor_id, workshop_id)
+        Recommendation.objects.filter(pk=recommendation_id, workshop_id=workshop_id).delete()
+        transaction.on_commit(partial(events.recommendations_changed, workshop_id))
+
+
+def _writer_of_the_report(actor_id: int, workshop_id: int) -> Participant:
+    actor = _facilitator(actor_id, workshop_id)
+    if actor.team_role not in (Participant.Team.LEAD, Participant.Team.RAPPORTEUR):
+        raise Forbidden(_("Only the lead facilitator or a rapporteur writes the report."))
+    return actor

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import control, participants, prepare
+from .views import board_tools, control, participants, prepare, report
 
 app_name = "workshops"
 urlpatterns = [
@@ -12,6 +12,28 @@ urlpatterns = [
     path("w/<int:workshop_id>/register/", participants.register, name="register"),
     path("w/<int:workshop_id>/help/", participants.ask_for_help, name="help"),
     path("w/<int:workshop_id>/b/<int:breakout_id>/", participants.board, name="board"),
+    # Facilitators on a board
+    path(
+        "w/<int:workshop_id>/b/<int:breakout_id>/settings/",
+        board_tools.board_settings,
+        name="board-settings",
+    ),
+    path("w/<int:workshop_id>/b/<int:breakout_id>/suggest/", board_tools.suggest, name="suggest"),
+    path(
+        "w/<int:workshop_id>/b/<int:breakout_id>/suggest/<int:suggestion_id>/accept/",
+        board_tools.suggestion_accept,
+        name="suggestion-accept",
+    ),
+    path(
+        "w/<int:workshop_id>/b/<int:breakout_id>/suggest/<int:suggestion_id>/undo/",
+        board_tools.suggestion_undo,
+        name="suggestion-undo",
+    ),
+    path(
+        "w/<int:workshop_id>/b/<int:breakout_id>/clusters/<int:cluster_id>/key-points/",
+        board_tools.key_points,
+        name="key-points",
+    ),
     # Facilitators: steering live
     path("w/<int:workshop_id>/control/", control.control_room, name="control"),
     path(
@@ -48,5 +70,26 @@ urlpatterns = [
         name="invite-revoke",
     ),
     path("w/<int:workshop_id>/team/", prepare.team, name="team"),
+    path("w/<int:workshop_id>/report/", report.report, name="report"),
+    path(
+        "w/<int:workshop_id>/report/recommendations/",
+        report.recommendation_save,
+        name="recommendation-add",
+    ),
+    path(
+        "w/<int:workshop_id>/report/recommendations/<int:recommendation_id>/",
+        report.recommendation_save,
+        name="recommendation-change",
+    ),
+    path(
+        "w/<int:workshop_id>/report/recommendations/<int:recommendation_id>/delete/",
+        report.recommendation_delete,
+        name="recommendation-delete",
+    ),
+    path(
+        "w/<int:workshop_id>/recommendations/",
+        participants.recommendations,
+        name="recommendations",
+    ),
     path("w/<int:workshop_id>/team/<int:member_id>/", prepare.team_member, name="team-member"),
 ]

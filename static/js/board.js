@@ -1,6 +1,8 @@
 // The live board: applies the breakout's events in seq order, resumes after gaps, and
 // keeps every write the person makes in an outbox (localStorage) until the server acks it.
+import { applyLayout, initClustering, insertById, markDraggable } from "./clusters.js";
 import { connectLive, showState } from "./live.js";
+import { applyMyVotes, applySummary, applyVotes, initOutcomes, summaryConflict } from "./outcomes.js";
 import { applyTimer, setServerTime } from "./timer.js";
 
 const board = document.getElementById("board");
@@ -8,6 +10,8 @@ const status = document.getElementById("connection-status");
 const boardError = document.getElementById("board-error");
 const breakout = Number(board.dataset.breakout);
 const isFacilitator = board.dataset.facilitator === "true";
+const steers = board.hasAttribute("data-can-moderate");
+const summaryWrites = new Map(); // op_id -> cluster id (null: the breakout summary)
 const state = {
   seq: Number(board.dataset.seq),
   epoch: Number(board.dataset.epoch),
@@ -108,19 +112,13 @@ function fragment(html) {
   return template.content.firstElementChild;
 }
 
-// Cards stay in the order they were posted (their ids), wherever they come from.
-function placeCard(html, kind) {
-  const card = fragment(html);
-  const existing = document.getElementById(card.id);
-  if (existing) {
-    existing.replaceWith(card);
-    return;
-  }
-  const list = document.getElementById(`cards-${kind}`);
-  const later = [...list.querySelectorAll("li[data-card]")].find(
-    (other) => Number(other.dataset.card) > Number(card.dataset.card),
-  );
-  list.insertBefore(card, later || list.querySelector(".pending"));
+// A card goes to its cluster if it has one, else to its column, in posting order.
+function placeCard(html, card) {
+  const element = fragment(html);
+  document.getElementById(element.id)?.remove();
+  const cluster = card.cluster && document.querySelector(`#cluster-${card.cluster} .cluster-cards`);
+  insertById(cluster || document.getElementById(`cards-${card.kind}`), element);
+  markDraggable();
 }
 
 function showPhase(phase) {
@@ -138,16 +136,25 @@ function showPhase(phase) {
 }
 
 const APPLY = {
-  "card.created": (event) => placeCard(event.html, event.data.card.kind),
-  "card.restored": (event) => placeCard(event.html, event.data.card.kind),
+  "card.created": (event) => placeCard(event.html, event.data.card),
+  "card.restored": (event) => placeCard(event.html, event.data.card),
   "card.hidden": (event) => {
-    if (isFacilitator) placeCard(event.html, event.data.card.kind);
+    if (isFacilitator) placeCard(event.html, event.data.card);
     else document.getElementById(`card-${event.data.card.id}`)?.remove();
   },
+  "layout.changed": (event) => applyLayout(event.data),
+  "votes.changed": (event) => applyVotes(event.data),
+  "summary.changed": (event) => applySummary(event.data, summaryWrites.delete(event.op_id)),
   "phase.changed": (event) => showPhase(event.data.phase),
   "timer.changed": (event) => applyTimer(document.querySelector(".board-status [data-timer]"), event.data),
   "message.posted": (event) => document.getElementById("messages").prepend(fragment(event.html)),
-  "settings.changed": (event) => board.toggleAttribute("data-allow-anonymous", event.data.allow_anonymous),
+  "settings.changed": (event) => {
+    if ("allow_anonymous" in event.data) board.toggleAttribute("data-allow-anonymous", event.data.allow_anonymous);
+    if ("participants_cluster" in event.data && !steers) {
+      board.toggleAttribute("data-can-cluster", event.data.participants_cluster);
+      markDraggable();
+    }
+  },
 };
 
 function applyEvent(event) {
@@ -205,7 +212,9 @@ function failed(error) {
     return;
   }
   outbox.remove(error.op_id);
-  showFailed(error.op_id, error.message);
+  if (summaryWrites.has(error.op_id)) summaryConflict(summaryWrites.get(error.op_id), error);
+  else showFailed(error.op_id, error.message);
+  summaryWrites.delete(error.op_id);
   updateStatus();
 }
 
@@ -236,6 +245,7 @@ const ON_MESSAGE = {
   help() {
     window.htmx.ajax("GET", board.dataset.helpUrl, { target: "#help", swap: "outerHTML" });
   },
+  "votes.mine": applyMyVotes,
 };
 
 const live = connectLive({
@@ -285,6 +295,16 @@ board.addEventListener("click", (click) => {
   send({ type: button.dataset.action, op_id: newOpId(), card_id: Number(button.dataset.card) });
 });
 
+// The facilitator's suggestion preview can be closed without a round trip.
+document.addEventListener("click", (click) => {
+  if (click.target.closest("[data-dismiss-suggestion]")) document.getElementById("suggestion").replaceChildren();
+});
+
+initClustering(send, newOpId);
+initOutcomes(send, newOpId, summaryWrites);
+applyVotes(JSON.parse(document.getElementById("votes-data").textContent));
+const myVotes = document.getElementById("my-votes");
+if (myVotes) applyMyVotes(JSON.parse(myVotes.textContent));
 showPhase(board.dataset.phase);
 for (const op of outbox.load()) showPending(op);
 updateStatus();

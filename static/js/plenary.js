@@ -25,6 +25,10 @@ const ON_MESSAGE = {
   head(message) {
     setServerTime(message.now);
   },
+  recommendations() {
+    const section = document.getElementById("recommendations");
+    window.htmx.ajax("GET", section.dataset.url, { target: "#recommendations", swap: "outerHTML" });
+  },
 };
 
 connectLive({

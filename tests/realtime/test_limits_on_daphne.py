@@ -43,7 +43,7 @@ def test_floods_big_frames_and_binary_get_their_close_codes(output_dir):
         url = f"{base.replace('http', 'ws')}/ws/workshops/{workshop.pk}/?breakout={room.pk}"
         codes = [
             asyncio.run(close_code_after(url, cookie, frames))
-            for frames in ([resume] * 50, ["x" * 20_000], [b"\x00binary"])
+            for frames in ([resume] * 50, ["x" * 30_000], [b"\x00binary"])
         ]
     assert codes == [protocol.CLOSE_POLICY, protocol.CLOSE_TOO_BIG, protocol.CLOSE_UNSUPPORTED_DATA]
 

@@ -92,6 +92,7 @@ def workshop_page(request: HttpRequest, workshop_id: int, choose_form=None) -> H
         ],
         "help_open": _help_open(participant),
         "choose_form": choose_form or ChooseBreakoutForm(workshop),
+        "recommendations": queries.recommendations(workshop),
     }
     status = 400 if choose_form is not None else 200
     return render(request, "workshops/workshop.html", context, status=status)
@@ -181,6 +182,9 @@ def board(request: HttpRequest, workshop_id: int, breakout_id: int) -> HttpRespo
         "workshop": workshop,
         "participant": participant,
         "can_moderate": queries.can_steer(participant, breakout),
+        "can_cluster": queries.can_cluster(participant, breakout),
+        "can_summarise": queries.can_summarise(participant, breakout),
+        "my_votes": queries.my_votes(participant, breakout),
         "presence": queries.presence_view(breakout),
         "help_open": _help_open(participant),
         **queries.board_context(breakout, with_hidden=participant.is_facilitator),
@@ -188,3 +192,10 @@ def board(request: HttpRequest, workshop_id: int, breakout_id: int) -> HttpRespo
     for column in context["columns"]:
         column["form"] = forms[column["kind"]]
     return render(request, "workshops/board.html", context)
+
+
+def recommendations(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    """The workshop's recommendations, refreshed live on the main page."""
+    workshop, _participant = membership(request, workshop_id)
+    context = {"workshop": workshop, "recommendations": queries.recommendations(workshop)}
+    return render(request, "workshops/workshop.html#recommendations", context)

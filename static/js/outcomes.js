@@ -1,0 +1,112 @@
+// Votes and summaries on the board. Dots and remaining votes are this person's own
+// (sent only to them); totals come with the board's events once shown.
+const board = document.getElementById("board");
+
+export function applyVotes(votes) {
+  board.toggleAttribute("data-votes-visible", votes.visible);
+  for (const element of board.querySelectorAll(".vote")) {
+    const count = votes.counts[element.dataset.target] || 0;
+    element.querySelector(".vote-count").textContent = votes.visible ? count : "";
+  }
+  const results = document.getElementById("results");
+  results.replaceChildren(
+    ...votes.results.map((result) => {
+      const item = document.createElement("li");
+      const total = document.createElement("strong");
+      total.textContent = result.votes;
+      item.append(`${result.label} `, total);
+      return item;
+    }),
+  );
+}
+
+export function applyMyVotes(mine) {
+  const left = document.getElementById("votes-left");
+  if (left) left.textContent = mine.remaining;
+  for (const element of board.querySelectorAll(".vote")) {
+    const dots = mine.mine[element.dataset.target] || 0;
+    element.querySelector(".my-dots").textContent = "●".repeat(dots);
+    element.querySelector("[data-vote='add']").disabled = mine.remaining === 0;
+    element.querySelector("[data-vote='remove']").disabled = dots === 0;
+  }
+}
+
+function editorFor(clusterId) {
+  return clusterId
+    ? board.querySelector(`.summary-editor[data-cluster="${clusterId}"]`)
+    : board.querySelector(".summary > .summary-editor");
+}
+
+function shownText(clusterId) {
+  return clusterId
+    ? document.querySelector(`#cluster-${clusterId} .key-points-text`)
+    : document.getElementById("summary-text");
+}
+
+function say(editor, text) {
+  if (editor) editor.querySelector(".editor-status").textContent = text;
+}
+
+// A saved text reaches everyone; an editor with unsaved changes keeps them.
+export function applySummary(change, ownSave) {
+  const shown = shownText(change.cluster);
+  if (shown) shown.innerText = change.text;
+  const editor = editorFor(change.cluster);
+  if (!editor) return;
+  if (ownSave || !editor.dataset.dirty) {
+    editor.elements.text.value = change.text;
+    editor.dataset.version = change.version;
+    delete editor.dataset.dirty;
+    if (ownSave) say(editor, board.dataset.textSaved);
+  }
+}
+
+// Someone saved first: show their text, keep ours, and let the next save go on theirs.
+export function summaryConflict(clusterId, error) {
+  const editor = editorFor(clusterId);
+  if (!editor || !error.data) return;
+  editor.dataset.version = error.data.version;
+  say(editor, `${error.message} ${board.dataset.textTheirs} ${error.data.current}`);
+}
+
+export function initOutcomes(send, newOpId, pending) {
+  board.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-vote]");
+    if (!button) return;
+    const [target, id] = button.closest(".vote").dataset.target.split(":");
+    send({ type: "vote", op_id: newOpId(), target, target_id: Number(id), add: button.dataset.vote === "add" });
+  });
+
+  board.addEventListener("input", (event) => {
+    const editor = event.target.closest(".summary-editor");
+    if (editor) editor.dataset.dirty = "1";
+  });
+
+  board.addEventListener("submit", (event) => {
+    const editor = event.target;
+    if (!editor.matches(".summary-editor")) return;
+    event.preventDefault();
+    const clusterId = editor.dataset.cluster ? Number(editor.dataset.cluster) : null;
+    const op = {
+      type: "summary.write",
+      op_id: newOpId(),
+      cluster_id: clusterId,
+      text: editor.elements.text.value,
+      version: Number(editor.dataset.version),
+    };
+    pending.set(op.op_id, clusterId);
+    send(op);
+  });
+
+  board.addEventListener("click", async (event) => {
+    const button = event.target.closest(".suggest-key-points");
+    if (!button) return;
+    const editor = button.closest(".summary-editor");
+    const url = board.dataset.keyPointsUrl.replace("/clusters/0/", `/clusters/${editor.dataset.cluster}/`);
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) return;
+    editor.elements.text.value = await response.text();
+    editor.dataset.dirty = "1";
+    editor.elements.text.focus();
+  });
+}
