@@ -2,7 +2,14 @@
 // keeps every write the person makes in an outbox (localStorage) until the server acks it.
 import { applyLayout, initClustering, insertById, markDraggable } from "./clusters.js";
 import { connectLive, showState } from "./live.js";
-import { applyMyVotes, applySummary, applyVotes, initOutcomes, summaryConflict } from "./outcomes.js";
+import {
+  applyMyVotes,
+  applySummary,
+  applyVotes,
+  initOutcomes,
+  refreshVotes,
+  summaryConflict,
+} from "./outcomes.js";
 import { applyTimer, setServerTime } from "./timer.js";
 
 const board = document.getElementById("board");
@@ -119,6 +126,7 @@ function placeCard(html, card) {
   const cluster = card.cluster && document.querySelector(`#cluster-${card.cluster} .cluster-cards`);
   insertById(cluster || document.getElementById(`cards-${card.kind}`), element);
   markDraggable();
+  refreshVotes();
 }
 
 function showPhase(phase) {
@@ -142,7 +150,10 @@ const APPLY = {
     if (isFacilitator) placeCard(event.html, event.data.card);
     else document.getElementById(`card-${event.data.card.id}`)?.remove();
   },
-  "layout.changed": (event) => applyLayout(event.data),
+  "layout.changed": (event) => {
+    applyLayout(event.data);
+    refreshVotes();
+  },
   "votes.changed": (event) => applyVotes(event.data),
   "summary.changed": (event) => applySummary(event.data, summaryWrites.delete(event.op_id)),
   "phase.changed": (event) => showPhase(event.data.phase),

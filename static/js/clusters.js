@@ -81,11 +81,22 @@ function clusters() {
   }));
 }
 
+// A menu closes once its choice is made, and focus goes back to where it opened.
+function closeMenu(element) {
+  const menu = element.closest("details");
+  if (!menu) return;
+  menu.open = false;
+  menu.querySelector("summary").focus();
+}
+
 function menuButton(label, onClick) {
   const button = document.createElement("button");
   button.type = "button";
   button.textContent = label;
-  button.addEventListener("click", onClick);
+  button.addEventListener("click", () => {
+    closeMenu(button);
+    onClick();
+  });
   return button;
 }
 
@@ -135,6 +146,7 @@ export function initClustering(send, newOpId) {
     event.preventDefault();
     const id = Number(form.closest(".cluster").dataset.cluster);
     op("cluster.rename", { cluster_id: id, title: form.elements.title.value });
+    closeMenu(form);
   });
 
   board.addEventListener("click", (event) => {

@@ -1,8 +1,16 @@
 // Votes and summaries on the board. Dots and remaining votes are this person's own
 // (sent only to them); totals come with the board's events once shown.
 const board = document.getElementById("board");
+const last = { votes: null, mine: null };
+
+// Cards and clusters that appear later show the same counts and dots.
+export function refreshVotes() {
+  if (last.votes) applyVotes(last.votes);
+  if (last.mine) applyMyVotes(last.mine);
+}
 
 export function applyVotes(votes) {
+  last.votes = votes;
   board.toggleAttribute("data-votes-visible", votes.visible);
   for (const element of board.querySelectorAll(".vote")) {
     const count = votes.counts[element.dataset.target] || 0;
@@ -21,6 +29,7 @@ export function applyVotes(votes) {
 }
 
 export function applyMyVotes(mine) {
+  last.mine = mine;
   const left = document.getElementById("votes-left");
   if (left) left.textContent = mine.remaining;
   for (const element of board.querySelectorAll(".vote")) {
