@@ -848,7 +848,7 @@ def workshop_update(*, actor_id: int, workshop_id: int, **fields) -> None:
         for name, value in fields.items():
             setattr(workshop, name, value)
         workshop.save()
-    workshop_set_anonymous(actor_id=actor_id, workshop_id=workshop_id, allowed=anonymous)
+        workshop_set_anonymous(actor_id=actor_id, workshop_id=workshop_id, allowed=anonymous)
 
 
 def segment_save(*, actor_id: int, workshop_id: int, segment_id: int | None = None, **fields):

@@ -20,7 +20,7 @@ def _board(request, workshop_id, breakout_id):
 
 
 def _status(request, ok: bool, text: str) -> HttpResponse:
-    return render(request, "workshops/suggestion.html#status", {"ok": ok, "text": text})
+    return render(request, "workshops/control.html#status", {"ok": ok, "text": text})
 
 
 @login_required
