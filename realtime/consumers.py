@@ -84,16 +84,17 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         except DatabaseError as exc:
             logger.warning("database unavailable while opening a socket: %s", exc)
             await self.stop(protocol.CLOSE_TRY_AGAIN)
-        if participant is None:
-            await self.refuse(
-                "no_session",
-                _("Your session has ended: open your invitation link again."),
-                protocol.CLOSE_NO_SESSION,
-            )
-        if breakout is False:
-            await self.refuse(
-                "forbidden", _("You cannot open this board."), protocol.CLOSE_FORBIDDEN
-            )
+        with translation.override(self.language):
+            if participant is None:
+                await self.refuse(
+                    "no_session",
+                    _("Your session has ended: open your invitation link again."),
+                    protocol.CLOSE_NO_SESSION,
+                )
+            if breakout is False:
+                await self.refuse(
+                    "forbidden", _("You cannot open this board."), protocol.CLOSE_FORBIDDEN
+                )
         self.participant = participant
         self.view = "board" if breakout else "plenary"
         if breakout is None and query.get("view") == "control" and participant.is_facilitator:

@@ -23,7 +23,6 @@ def _control_context(workshop: Workshop, actor) -> dict:
         "phases": Breakout.Phase.choices,
         "timer_actions": Breakout.TimerAction.choices,
         "spread_form": forms.SpreadForm(workshop),
-        "message_form": forms.MessageForm(workshop),
     }
 
 
