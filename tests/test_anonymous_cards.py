@@ -81,6 +81,9 @@ def rendered_pages(room, author, bob, lead) -> list[str]:
         logged_in_client(bob).get(board).content.decode(),
         logged_in_client(author).get(board).content.decode(),
         logged_in_client(lead).get(board).content.decode(),
+        logged_in_client(lead)
+        .get(reverse("workshops:report", args=[room.workshop_id]))
+        .content.decode(),
         admin.get(reverse("admin:workshops_card_change", args=[card.pk])).content.decode(),
         admin.get(reverse("admin:workshops_card_changelist")).content.decode(),
     ]
