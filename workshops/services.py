@@ -131,6 +131,24 @@ def _repeat(breakout: Breakout, actor: Participant, op_id: UUID, digest: str) ->
     return Ack(op_id=op_id, seq=prior.seq)
 
 
+def _board_write(
+    participant_id: int, breakout_id: int, op_id: UUID, digest: str, allowed, refusal=None
+):
+    """Every write to a board starts here: lock the board, drop a repeat of the op,
+    check who acts (`allowed`) and that the board is open.
+    Returns (breakout, actor, ack of the earlier write or None)."""
+    breakout = _locked_breakout(breakout_id)
+    actor = _active_participant(participant_id, breakout.workshop_id)
+    repeat = _repeat(breakout, actor, op_id, digest)
+    if repeat:
+        return breakout, actor, repeat
+    if not allowed(actor, breakout):
+        raise Forbidden(refusal or _("You cannot do this on this board."))
+    if breakout.phase == Breakout.Phase.CLOSED:
+        raise Forbidden(_("This board is closed: it can be read, not changed."))
+    return breakout, actor, None
+
+
 def _append_event(
     breakout: Breakout,
     type: str,
@@ -167,13 +185,6 @@ def _clean_card_text(text: str) -> str:
     return text
 
 
-def _check_open_for_cards(breakout: Breakout, actor: Participant) -> None:
-    if breakout.phase == Breakout.Phase.CLOSED:
-        raise Forbidden(_("This board is closed: it can be read, not changed."))
-    if breakout.phase != Breakout.Phase.COLLECT and not actor.is_facilitator:
-        raise Forbidden(_("Posting is closed in this phase of the board."))
-
-
 def card_create(
     *,
     participant_id: int,
@@ -188,14 +199,18 @@ def card_create(
     text = _clean_card_text(text)
     digest = _digest(type="card.create", kind=kind, text=text, anonymous=anonymous)
     with transaction.atomic():
-        breakout = _locked_breakout(breakout_id)
-        actor = _active_participant(participant_id, breakout.workshop_id)
-        if not actor.is_facilitator and actor.breakout_id != breakout.id:
-            raise Forbidden(_("You can only post in your own breakout."))
-        repeat = _repeat(breakout, actor, op_id, digest)
+        breakout, actor, repeat = _board_write(
+            participant_id,
+            breakout_id,
+            op_id,
+            digest,
+            lambda p, b: p.is_facilitator or p.breakout_id == b.pk,
+            _("You can only post in your own breakout."),
+        )
         if repeat:
             return repeat
-        _check_open_for_cards(breakout, actor)
+        if breakout.phase != Breakout.Phase.COLLECT and not actor.is_facilitator:
+            raise Forbidden(_("Posting is closed in this phase of the board."))
         if anonymous and not breakout.workshop.allow_anonymous:
             raise Forbidden(_("Anonymous posting is not allowed in this workshop."))
         card = Card.objects.create(
@@ -677,9 +692,14 @@ def card_set_hidden(
     name = "card.hidden" if hidden else "card.restored"
     digest = _digest(type=name, card_id=card_id)
     with transaction.atomic():
-        breakout = _locked_breakout(breakout_id)
-        actor = _steerer(participant_id, breakout)
-        repeat = _repeat(breakout, actor, op_id, digest)
+        breakout, actor, repeat = _board_write(
+            participant_id,
+            breakout_id,
+            op_id,
+            digest,
+            queries.can_steer,
+            _("Only the lead facilitator or this breakout’s host can do this."),
+        )
         if repeat:
             return repeat
         card = Card.objects.filter(pk=card_id, breakout=breakout).first()
@@ -985,21 +1005,6 @@ def workshop_duplicate(*, actor_id: int, workshop_id: int, title: str, starts_at
 # Clustering -------------------------------------------------------------------------------
 
 CLUSTER_TITLE_MAX = 200
-
-
-def _board_write(participant_id: int, breakout_id: int, op_id: UUID, digest: str, allowed):
-    """Lock the board, check who acts and whether the board is open, and drop a repeat.
-    Returns (breakout, actor, ack of the earlier write or None)."""
-    breakout = _locked_breakout(breakout_id)
-    actor = _active_participant(participant_id, breakout.workshop_id)
-    repeat = _repeat(breakout, actor, op_id, digest)
-    if repeat:
-        return breakout, actor, repeat
-    if not allowed(actor, breakout):
-        raise Forbidden(_("You cannot do this on this board."))
-    if breakout.phase == Breakout.Phase.CLOSED:
-        raise Forbidden(_("This board is closed: it can be read, not changed."))
-    return breakout, actor, None
 
 
 def _layout_change(participant_id, breakout_id, op_id, content: dict, change) -> Ack:

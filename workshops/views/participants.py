@@ -136,11 +136,9 @@ def ask_for_help(request: HttpRequest, workshop_id: int) -> HttpResponse:
     """Raise a hand, ask for help, or (with `withdraw`) take it back; GET shows the
     current state (after a facilitator handled it)."""
     _workshop, participant = membership(request, workshop_id)
-    if request.method != "POST":
-        pass
-    elif "withdraw" in request.POST:
+    if "withdraw" in request.POST:
         services.help_withdraw(participant_id=participant.pk, workshop_id=workshop_id)
-    else:
+    elif request.method == "POST":
         form = HelpForm(request.POST)
         if form.is_valid():
             services.help_request(
