@@ -10,15 +10,18 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
+from facilitate.proxy import ForwardedClient  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        # The consumer reads the user from the session itself, in the same database
-        # round trip as the rest of what it needs to open a socket.
-        "websocket": AllowedHostsOriginValidator(
-            SessionMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
-    }
+application = ForwardedClient(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            # The consumer reads the user from the session itself, in the same database
+            # round trip as the rest of what it needs to open a socket.
+            "websocket": AllowedHostsOriginValidator(
+                SessionMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
+        }
+    )
 )

@@ -186,14 +186,34 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Websocket limits and the head beacon (seconds between two "head" messages).
+# The head beacon: seconds between two "head" messages (and access re-checks).
 WS_HEAD_INTERVAL = float(os.environ.get("WS_HEAD_INTERVAL", "10"))
-WS_RATE_PER_SECOND = float(os.environ.get("WS_RATE_PER_SECOND", "10"))
-WS_RATE_BURST = int(os.environ.get("WS_RATE_BURST", "30"))
+
+
+def env_rate(name: str, per_second: str, burst: str) -> tuple[float, float]:
+    """A limit as (rate per second, burst), from NAME_PER_SECOND and NAME_BURST."""
+    return (
+        float(os.environ.get(f"{name}_PER_SECOND", per_second)),
+        float(os.environ.get(f"{name}_BURST", burst)),
+    )
+
+
+# Websocket limits, shared by all sockets of a person or an address in every process
+# (realtime/limits.py). Messages over them get a retryable error; connections, a close.
+WS_PARTICIPANT_RATE = env_rate("WS_RATE", "10", "30")
+WS_ADDRESS_RATE = env_rate("WS_ADDRESS_RATE", "200", "1000")
+WS_PARTICIPANT_CONNECTS = env_rate("WS_CONNECTS", "1", "20")
+WS_ADDRESS_CONNECTS = env_rate("WS_ADDRESS_CONNECTS", "20", "500")
 WS_RATE_STRIKES = int(os.environ.get("WS_RATE_STRIKES", "20"))
 # Far above those: a connection past this is dropped by Daphne itself (flood_guard.py).
 WS_FLOOD_PER_SECOND = float(os.environ.get("WS_FLOOD_PER_SECOND", "50"))
 WS_FLOOD_BURST = int(os.environ.get("WS_FLOOD_BURST", "200"))
+# Keys of the shared limits start with this (tests keep theirs apart).
+LIMITS_NAMESPACE = os.environ.get("LIMITS_NAMESPACE", "")
+
+# Reverse proxies in front of the app, each adding the address it saw to
+# X-Forwarded-For: the client is the address the outermost trusted proxy saw.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,7 @@
 """The per-process beacon. Every WS_HEAD_INTERVAL seconds, in one pass for all the
 sockets of this process:
+- what each socket's person may see is read again from the database (access.py), so
+  a move, removal or role change whose message the channel layer lost is applied;
 - each board socket hears its board's head seq, so a client behind it resumes and a
   broadcast the channel layer dropped costs at most one interval;
 - the presence rows of open sockets are refreshed (a dead process's rows go stale);
@@ -16,7 +18,7 @@ from django.utils import timezone
 
 from workshops import queries, services
 
-from . import protocol
+from . import access
 
 logger = logging.getLogger(__name__)
 
@@ -38,23 +40,25 @@ class Beacon:
     async def run(self) -> None:
         while self.sockets:
             await asyncio.sleep(settings.WS_HEAD_INTERVAL)
+            sockets = list(self.sockets)
             try:
-                heads = await database_sync_to_async(self.tick)()
+                accesses, heads = await database_sync_to_async(self.tick)(sockets)
             except DatabaseError as exc:
                 logger.warning("beacon failed: %s", exc)
                 continue
             now = timezone.now().isoformat()
-            for consumer in list(self.sockets):
-                if consumer.breakout_id in heads:
-                    head = protocol.head(seq=heads[consumer.breakout_id], now=now)
-                    await consumer.send(text_data=protocol.encode(head))
+            for consumer in sockets:
+                if consumer in self.sockets:
+                    current = accesses.get(consumer.access.participant_id)
+                    await consumer.refresh(current, heads, now)
 
-    def tick(self) -> dict[int, int]:
+    def tick(self, sockets) -> tuple[dict, dict[int, int]]:
         services.timers_expire()
-        present = [c.channel_name for c in self.sockets if c.counts_as_present]
+        present = [c.channel_name for c in sockets if c.counts_as_present]
         services.presence_touch(channel_names=present)
-        boards = {c.breakout_id for c in self.sockets if c.breakout_id is not None}
-        return queries.breakout_heads(list(boards))
+        boards = {c.breakout_id for c in sockets if c.view == "board"}
+        heads = queries.breakout_heads(list(boards))
+        return access.load(c.access.participant_id for c in sockets), heads
 
 
 beacon = Beacon()

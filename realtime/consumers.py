@@ -1,5 +1,7 @@
-"""The websocket consumer: authenticate, validate, call a service, ack. It never writes
-to the database itself and forwards broadcast strings unchanged."""
+"""The websocket consumer: who is this, may they, is the message valid, within the
+limits; then a service does the work and the consumer acks. It never writes to the
+database itself, and forwards broadcast frames unchanged once it has checked that its
+reader may still see them (access.py, refreshed by messages and by the beacon)."""
 
 import logging
 from types import SimpleNamespace
@@ -15,31 +17,21 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from workshops import queries, services
+from workshops import queries, roles, services
 from workshops.models import Breakout, Participant
 
-from . import groups, presence, protocol
+from . import access, groups, presence, protocol
 from .beacon import beacon
-from .events import render_event
+from .control import rooms
+from .events import Audience
+from .limits import limits
+from .publisher import event_frames, seen_on
 from .ratelimit import TokenBucket
 
 logger = logging.getLogger(__name__)
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
-
-
-@database_sync_to_async
-def load_viewer(scope, workshop_id: int, breakout_id: int | None):
-    session = scope["session"]
-    user = auth.get_user(SimpleNamespace(session=session))
-    participant = queries.participant_for(session, user, workshop_id)
-    if participant is None or breakout_id is None:
-        return participant, None
-    breakout = Breakout.objects.filter(pk=breakout_id).first()
-    if breakout is None or not queries.can_view_board(participant, breakout):
-        return participant, False
-    return participant, breakout
-
+CARDS_PER_TOKEN = 20  # a snapshot or a replay costs one more token per this many items
 
 BOARD_WRITES = {
     "card.create": services.card_create,
@@ -55,109 +47,194 @@ BOARD_WRITES = {
 }
 
 
-def my_votes_of(participant_id: int, breakout_id: int) -> dict:
-    breakout = Breakout.objects.get(pk=breakout_id)
-    return queries.my_votes(Participant.objects.get(pk=participant_id), breakout)
+@database_sync_to_async
+def open_page(scope, workshop_id: int, breakout_id: int | None):
+    """(access, breakout): who this is (None: no valid session) and the board they open
+    (None: no board asked for; False: one they may not see)."""
+    session = scope["session"]
+    user = auth.get_user(SimpleNamespace(session=session))
+    participant = queries.participant_for(session, user, workshop_id)
+    if participant is None:
+        return None, None
+    reader = access.load_one(participant.pk)
+    if breakout_id is None:
+        return reader, None
+    breakout = Breakout.objects.filter(pk=breakout_id).first()
+    if breakout is None or not roles.allows(reader, "board.view", breakout):
+        return reader, False
+    return reader, breakout
 
 
 class WorkshopConsumer(AsyncWebsocketConsumer):
     """One socket per open page: a breakout board (`?breakout=ID`), the facilitators'
-    control room (`?view=control`) or the workshop's plenary page."""
+    control room (`?view=control`) or the workshop's main page."""
 
     async def connect(self):
         self.workshop_id = self.scope["url_route"]["kwargs"]["workshop_id"]
-        query = _query(self.scope)
+        query = dict(parse_qsl(self.scope.get("query_string", b"").decode("latin-1")))
         self.language = query.get("lang") if query.get("lang") in LANGUAGES else "en"
         self.breakout_id = _int_or_none(query.get("breakout"))
+        self.address = (self.scope.get("client") or ["unknown"])[0]
+        self.view = "opening"
+        self.ended = False
         self.joined: list[str] = []
         self.sent_seq = 0
         self.counts_as_present = False
-        self.bucket = TokenBucket(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST)
         # Refused messages tolerated before closing: a reconnecting client flushing a long
         # outbox stays, a flood goes.
         self.patience = TokenBucket(1, settings.WS_RATE_STRIKES)
         await self.accept()
+        with translation.override(self.language):
+            await self.open(query.get("view") == "control")
+
+    async def open(self, wants_control: bool) -> None:
+        if not await self.take(f"connect:address:{self.address}", *settings.WS_ADDRESS_CONNECTS):
+            await self.refuse("rate_limited", _("Too many connections."), protocol.CLOSE_POLICY)
         try:
-            participant, breakout = await load_viewer(
+            self.access, self.board = await open_page(
                 self.scope, self.workshop_id, self.breakout_id
             )
         except DatabaseError as exc:
             logger.warning("database unavailable while opening a socket: %s", exc)
-            await self.stop(protocol.CLOSE_TRY_AGAIN)
-        with translation.override(self.language):
-            if participant is None:
-                await self.refuse(
-                    "no_session",
-                    _("Your session has ended: open your invitation link again."),
-                    protocol.CLOSE_NO_SESSION,
-                )
-            if breakout is False:
-                await self.refuse(
-                    "forbidden", _("You cannot open this board."), protocol.CLOSE_FORBIDDEN
-                )
-        self.participant = participant
-        self.view = "board" if breakout else "plenary"
-        if breakout is None and query.get("view") == "control" and participant.is_facilitator:
+            await self.refuse(
+                "unavailable", _("The server cannot open this page now."), protocol.CLOSE_TRY_AGAIN
+            )
+        if self.access is None:
+            text = _("Your session has ended: open your invitation link again.")
+            await self.refuse("no_session", text, protocol.CLOSE_NO_SESSION)
+        if self.board is False:
+            await self.refuse(
+                "forbidden", _("You cannot open this board."), protocol.CLOSE_FORBIDDEN
+            )
+        person = f"connect:participant:{self.access.participant_id}"
+        if not await self.take(person, *settings.WS_PARTICIPANT_CONNECTS):
+            await self.refuse("rate_limited", _("Too many connections."), protocol.CLOSE_POLICY)
+        self.audience = Audience.TEAM if self.access.is_facilitator else Audience.MEMBERS
+        self.view = "board" if self.board else "plenary"
+        if not self.board and wants_control and roles.allows(self.access, "control.view"):
             self.view = "control"
         await self.join_groups()
         beacon.watch(self)
-        if not participant.is_facilitator:
+        if not self.access.is_facilitator:
             await self.enter()
+        await self.send_message(protocol.ready(view=self.view))
 
     async def join_groups(self) -> None:
-        await self.join(groups.participant(self.participant.pk))
+        await self.join(groups.participant(self.access.participant_id))
         await self.join(groups.workshop(self.workshop_id))
         if self.view == "board":
             await self.join(groups.breakout(self.breakout_id))
         elif self.view == "control":
-            await self.join(groups.facilitators(self.workshop_id))
-
-    async def enter(self) -> None:
-        """Count this socket in the presence of its board (facilitators never are)."""
-        await database_sync_to_async(services.presence_enter)(
-            channel_name=self.channel_name,
-            participant_id=self.participant.pk,
-            breakout_id=self.breakout_id,
-        )
-        self.counts_as_present = True
-        if self.breakout_id is not None:
-            presence.changed(self.breakout_id)
+            await self.join(groups.control_room(self.workshop_id))
+            rooms.watch(self)
+            rooms.changed(self.workshop_id, every=True, toolbar=True)
 
     async def join(self, group: str) -> None:
         await self.channel_layer.group_add(group, self.channel_name)
         self.joined.append(group)
 
+    async def enter(self) -> None:
+        """Count this socket in the presence of its board (facilitators never are)."""
+        await database_sync_to_async(services.presence_enter)(
+            channel_name=self.channel_name,
+            participant_id=self.access.participant_id,
+            breakout_id=self.breakout_id if self.view == "board" else None,
+        )
+        self.counts_as_present = True
+        if self.view == "board":
+            presence.changed(self.breakout_id)
+
     async def disconnect(self, code):
+        await self.leave()
+
+    async def leave(self) -> None:
+        """Out of every group, the beacon and the presence of its board."""
         beacon.unwatch(self)
+        rooms.unwatch(self)
         for group in self.joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         self.joined = []
-        if self.counts_as_present:
-            self.counts_as_present = False
-            try:
-                await database_sync_to_async(services.presence_leave)(
-                    channel_name=self.channel_name
-                )
-            except DatabaseError as exc:
-                logger.warning("presence not cleared (it goes stale): %s", exc)
-            if self.breakout_id is not None:
-                presence.changed(self.breakout_id)
+        await self.leave_presence()
+
+    async def leave_presence(self) -> None:
+        if not self.counts_as_present:
+            return
+        self.counts_as_present = False
+        try:
+            await database_sync_to_async(services.presence_leave)(channel_name=self.channel_name)
+        except DatabaseError as exc:
+            logger.warning("presence not cleared (it goes stale): %s", exc)
+        if self.view == "board":
+            presence.changed(self.breakout_id)
 
     async def send_message(self, message: dict) -> None:
-        await self.send(text_data=protocol.encode(message))
+        for frame in protocol.frames(message):
+            await self.send(text_data=frame)
+
+    async def send_frames(self, frames: list[str]) -> None:
+        for frame in frames:
+            await self.send(text_data=frame)
+
+    async def end(self, code: str, message: str, close_code: int) -> None:
+        """Tell the person why and close. Callable from outside the consumer's own task
+        (the beacon): nothing more is sent once it has ended."""
+        if self.ended:
+            return
+        self.ended = True
+        await self.send_message(protocol.error(code=code, message=message))
+        await self.close(code=close_code)
+        await self.leave()
 
     async def refuse(self, code: str, message: str, close_code: int) -> None:
-        """Tell the person why, close, and stop: frames still queued behind this one (a
-        flood) are dropped unread."""
-        await self.send_message(protocol.error(code=code, message=message))
-        await self.stop(close_code)
-
-    async def stop(self, close_code: int) -> None:
-        await self.close(code=close_code)
-        await self.disconnect(close_code)
+        """End, and stop: frames still queued behind this one (a flood) are dropped."""
+        await self.end(code, message, close_code)
         raise StopConsumer
 
-    # From the browser -------------------------------------------------------------
+    # Who may see what, now ------------------------------------------------------------
+
+    def may_see_board(self) -> bool:
+        return (
+            self.view == "board"
+            and not self.ended
+            and self.access.active
+            and roles.allows(self.access, "board.view", self.board)
+        )
+
+    async def recheck(self, current: access.Access | None) -> None:
+        """Apply what the database says this person may see now: a removed person's
+        socket closes; a moved one leaves the board it may no longer see and its page
+        is sent where it belongs."""
+        before, self.access = self.access, current or self.access
+        if current is None or not current.active:
+            with translation.override(self.language):
+                text = _("You no longer have access to this workshop.")
+            await self.end("removed", text, protocol.CLOSE_FORBIDDEN)
+            return
+        if self.view == "board" and not self.may_see_board():
+            await self.leave_board()
+        if self.view == "control" and not roles.allows(current, "control.view"):
+            with translation.override(self.language):
+                text = _("Only facilitators can open this page.")
+            await self.end("forbidden", text, protocol.CLOSE_FORBIDDEN)
+            return
+        if before.breakout_id != current.breakout_id and not current.is_facilitator:
+            await self.send_message(protocol.go())
+
+    async def leave_board(self) -> None:
+        group = groups.breakout(self.breakout_id)
+        await self.channel_layer.group_discard(group, self.channel_name)
+        self.joined.remove(group)
+        await self.leave_presence()
+        self.view = "left"
+
+    async def refresh(self, current: access.Access | None, heads: dict[int, int], now: str):
+        """From the beacon: the access the database holds and the heads of the boards."""
+        if current != self.access:
+            await self.recheck(current)
+        if self.may_see_board() and self.breakout_id in heads:
+            await self.send_message(protocol.head(seq=heads[self.breakout_id], now=now))
+
+    # From the browser -------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
         with translation.override(self.language):
@@ -168,12 +245,9 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             await self.refuse(
                 "binary", _("Only text messages are accepted."), protocol.CLOSE_UNSUPPORTED_DATA
             )
-            return
         if len(text_data.encode()) > protocol.MAX_FRAME_BYTES:
             await self.refuse("too_large", _("This message is too large."), protocol.CLOSE_TOO_BIG)
-            return
-        if not self.bucket.allow():
-            await self.rate_limited()
+        if not await self.within_limits(1):
             return
         try:
             message = protocol.parse(text_data)
@@ -191,8 +265,18 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         else:
             await self.write(message)
 
-    async def rate_limited(self) -> None:
-        """Refuse the message (the client keeps it and retries); close a flood."""
+    async def take(self, key: str, rate: float, burst: float, cost: float = 1) -> bool:
+        return await limits.take(key, rate, burst, cost)
+
+    async def within_limits(self, cost: float) -> bool:
+        """Every message counts against its person and its address, across all their
+        sockets; refused messages get a retryable error, and a flood is closed."""
+        person = f"messages:participant:{self.access.participant_id}"
+        address = f"messages:address:{self.address}"
+        if await self.take(person, *settings.WS_PARTICIPANT_RATE, cost) and await self.take(
+            address, *settings.WS_ADDRESS_RATE, cost
+        ):
+            return True
         if self.patience.allow():
             text = _("Too many messages: slow down.")
             await self.send_message(
@@ -201,32 +285,53 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         else:
             text = _("Too many messages: the connection was closed.")
             await self.refuse("rate_limited", text, protocol.CLOSE_POLICY)
+        return False
 
     async def resume(self, message: protocol.Resume) -> None:
-        if self.breakout_id is None:
+        if self.view == "left":
+            await self.send_message(protocol.go())
+        if self.view != "board":
             return
-        reply = await self.catch_up(message.since, message.epoch)
-        for text in reply:
-            await self.send(text_data=text)
-        if not self.participant.is_facilitator:
+        current, plan = await database_sync_to_async(self.plan_catch_up)(
+            message.since, message.epoch
+        )
+        await self.recheck(current)
+        if not self.may_see_board():
+            return
+        size = plan.card_count if plan.events is None else len(plan.events)
+        extra = min(size // CARDS_PER_TOKEN, settings.WS_PARTICIPANT_RATE[1] - 1)
+        if extra and not await self.within_limits(extra):
+            return
+        await self.send_frames(await database_sync_to_async(self.catch_up_frames)(plan))
+        if self.audience == Audience.MEMBERS:
             await self.send_my_votes()
 
-    @database_sync_to_async
-    def catch_up(self, since: int, epoch: int) -> list[str]:
-        result = queries.catch_up(self.breakout_id, since, epoch)
-        breakout = result.breakout
+    def plan_catch_up(self, since: int, epoch: int):
+        """What this reader may see now, and what they missed (checked together)."""
+        return access.load_one(self.access.participant_id), queries.catch_up(
+            self.breakout_id, since, epoch
+        )
+
+    def catch_up_frames(self, plan: queries.CatchUp) -> list[str]:
+        breakout = plan.breakout
         self.sent_seq = max(self.sent_seq, breakout.seq)
-        if result.events is None:
+        if plan.events is None:
             with translation.override(self.language):
                 context = queries.board_context(
-                    breakout, with_hidden=self.participant.is_facilitator
+                    breakout, with_hidden=self.audience == Audience.TEAM
                 )
                 html = render_to_string("workshops/board.html#live", context)
-            snapshot = protocol.snapshot(
-                breakout=breakout.pk, epoch=breakout.epoch, seq=breakout.seq, html=html
+            return protocol.frames(
+                protocol.snapshot(
+                    breakout=breakout.pk, epoch=breakout.epoch, seq=breakout.seq, html=html
+                )
             )
-            return [protocol.encode(snapshot)]
-        return [protocol.encode(render_event(event, self.language)) for event in result.events]
+        seen = seen_on(breakout.pk)
+        return [
+            frame
+            for event in plan.events
+            for frame in event_frames(event, self.audience, self.language, seen)
+        ]
 
     async def write(self, message) -> None:
         """A change to the board: the message's fields are the service's arguments."""
@@ -235,14 +340,19 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         if message.type in ("card.hide", "card.restore"):
             arguments["hidden"] = message.type == "card.hide"
         await self.apply(
-            service, participant_id=self.participant.pk, breakout_id=self.breakout_id, **arguments
+            service,
+            participant_id=self.access.participant_id,
+            breakout_id=self.breakout_id,
+            **arguments,
         )
         if message.type == "vote":
             await self.send_my_votes()
 
     async def send_my_votes(self) -> None:
-        mine = await database_sync_to_async(my_votes_of)(self.participant.pk, self.breakout_id)
-        await self.send_message(protocol.my_votes(**mine))
+        mine = await database_sync_to_async(my_votes_of)(
+            self.access.participant_id, self.breakout_id
+        )
+        await self.send_message(protocol.my_votes(mine=mine))
 
     async def apply(self, service, **arguments) -> None:
         """Run a service for this person and answer with an ack or an error."""
@@ -271,7 +381,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             reply = protocol.ack(op_id=ack.op_id, seq=ack.seq)
         await self.send_message(reply)
 
-    # From the channel layer -------------------------------------------------------
+    # From the channel layer ---------------------------------------------------------------
 
     async def dispatch(self, message):
         # Broadcasts are forwarded without touching the database, so they skip Channels'
@@ -281,46 +391,48 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         else:
             await super().dispatch(message)
 
-    async def session_ended(self, message):
-        with translation.override(self.language):
-            text = _("You no longer have access to this workshop.")
-        await self.refuse("removed", text, protocol.CLOSE_FORBIDDEN)
-
     async def board_event(self, message):
-        if message["breakout"] == self.breakout_id:
-            if message["seq"] <= self.sent_seq:
-                return
-            self.sent_seq = message["seq"]
-        await self.send(text_data=message["texts"][self.language])
+        if message["breakout"] != self.breakout_id or not self.may_see_board():
+            return
+        if message["seq"] <= self.sent_seq:
+            return
+        self.sent_seq = message["seq"]
+        await self.send_frames(message["frames"][self.audience][self.language])
 
     async def board_presence(self, message):
-        await self.send(text_data=message["texts"][self.language])
+        if self.may_see_board():
+            await self.send_frames(message["frames"][self.language])
 
-    async def plenary_message(self, message):
-        if self.view == "plenary":
-            await self.send(text_data=message["texts"][self.language])
-
-    async def workshop_go(self, message):
-        if not self.participant.is_facilitator:
-            await self.send_message(protocol.go())
-
-    async def workshop_recommendations(self, message):
-        if self.view == "plenary":
-            await self.send_message(protocol.recommendations())
-
-    async def participant_go(self, message):
-        await self.send_message(protocol.go())
-
-    async def help_handled(self, message):
-        await self.send_message(protocol.help_state(open=False))
+    async def access_changed(self, message):
+        await self.recheck(
+            await database_sync_to_async(access.load_one)(self.access.participant_id)
+        )
 
     async def control_changed(self, message):
         if self.view == "control":
-            await self.send_message(protocol.control(breakout=message["breakout"]))
+            rooms.changed(self.workshop_id, message["breakouts"], toolbar=message["toolbar"])
+
+    async def plenary_message(self, message):
+        if self.view == "plenary" and not self.ended:
+            await self.send_frames(message["frames"][self.language])
+
+    async def workshop_go(self, message):
+        if not self.access.is_facilitator and not self.ended:
+            await self.send_message(protocol.go())
+
+    async def workshop_recommendations(self, message):
+        if self.view == "plenary" and not self.ended:
+            await self.send_message(protocol.recommendations())
+
+    async def help_handled(self, message):
+        if not self.ended:
+            await self.send_message(protocol.help_state(open=False))
 
 
-def _query(scope) -> dict[str, str]:
-    return dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+def my_votes_of(participant_id: int, breakout_id: int) -> dict[str, int]:
+    return queries.my_votes(
+        Participant.objects.get(pk=participant_id), Breakout.objects.get(pk=breakout_id)
+    )
 
 
 def _int_or_none(value: str | None) -> int | None:

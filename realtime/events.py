@@ -1,26 +1,183 @@
-"""Publish after commit: board events, encoded once per interface language, and the
-signals that are not part of any board's log (moves, plenary, presence, help).
+"""Every board event type, declared once: its name, its payload, and what each audience
+receives of it.
 
-Only services call these (through transaction.on_commit), except presence, which the
-consumer coalesces. The channel layer is a messenger: when it fails, the event is still
-in the database and clients catch up from the log on their next head beacon.
+Audiences of a board's log:
+- members: the participants of the breakout. They never receive a hidden card's text,
+  and an anonymous card has no author anywhere (it is not stored).
+- the team: facilitators viewing the board (lead, hosts, rapporteurs, observers). They
+  see hidden cards, marked as such.
+The control room receives no log events: an event that changes a breakout's row
+(`changes_control_row`) makes the row be rendered again and pushed (realtime.control).
+
+Publishing, catch-up and snapshots all go through `project`, with what the reader may
+see decided from the board's state at the time of delivery (`Seen`), not when the event
+was logged: a card hidden since is not replayed to members.
 """
 
-import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import translation
+from pydantic import BaseModel, ConfigDict
 
-from . import groups, protocol
 
-logger = logging.getLogger(__name__)
+class Audience(StrEnum):
+    MEMBERS = "members"
+    TEAM = "team"
 
-# The partial that renders the fragment of each event type that shows something.
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CardData(Payload):
+    id: int
+    kind: str
+    text: str
+    author: str | None  # None for an anonymous card
+    created_at: str
+    hidden: bool
+    cluster: int | None
+
+
+class CardPayload(Payload):
+    card: CardData
+
+
+class ClusterLayout(Payload):
+    id: int
+    title: str  # "" is shown as "Untitled cluster" in the reader's language
+    position: int
+    card_ids: list[int]
+
+
+class LayoutPayload(Payload):
+    clusters: list[ClusterLayout]
+
+
+class VotesPayload(Payload):
+    visible: bool
+    budget: int
+    cast: int
+    counts: dict[str, int]  # "card:ID" or "cluster:ID" -> votes, only once visible
+
+
+class SummaryPayload(Payload):
+    cluster: int | None  # None: the breakout's summary, else a cluster's key points
+    text: str
+    version: int
+    by: str
+
+
+class PhasePayload(Payload):
+    phase: str
+
+
+class TimerPayload(Payload):
+    ends_at: str | None
+    paused_seconds: int | None
+    action: str
+
+
+class MessageData(Payload):
+    id: int
+    text: str
+    author: str
+    created_at: str
+    to_all: bool
+
+
+class MessagePayload(Payload):
+    message: MessageData
+
+
+class SettingsPayload(Payload):
+    allow_anonymous: bool | None = None
+    participants_cluster: bool | None = None
+
+
+@dataclass
+class Seen:
+    """What a reader may see of a board now: the ids of its hidden cards, read from the
+    database once, when a projection first needs them."""
+
+    load_hidden: Callable[[], set[int]]
+    _hidden: set[int] | None = field(default=None, repr=False)
+
+    @property
+    def hidden(self) -> set[int]:
+        if self._hidden is None:
+            self._hidden = self.load_hidden()
+        return self._hidden
+
+
+@dataclass(frozen=True)
+class Projected:
+    """One audience's view of an event: a name the client knows and its data."""
+
+    name: str
+    data: dict[str, Any] | None
+
+
+SKIP = Projected("skip", None)  # the reader may not see it: only its seq advances
+
+MemberView = Callable[[Payload, Seen], Projected]
+
+
+def same_for_members(name: str) -> MemberView:
+    def project(payload: Payload, seen: Seen) -> Projected:
+        return Projected(name, payload.model_dump(mode="json", exclude_unset=True))
+
+    return project
+
+
+def card_unless_hidden(name: str) -> MemberView:
+    def project(payload: CardPayload, seen: Seen) -> Projected:
+        if payload.card.hidden or payload.card.id in seen.hidden:
+            return SKIP
+        return Projected(name, payload.model_dump(mode="json"))
+
+    return project
+
+
+def card_removed(payload: CardPayload, seen: Seen) -> Projected:
+    return Projected("card.removed", {"card": {"id": payload.card.id}})
+
+
+def layout_of_visible_cards(payload: LayoutPayload, seen: Seen) -> Projected:
+    data = payload.model_dump(mode="json")
+    if any(card_id in seen.hidden for c in payload.clusters for card_id in c.card_ids):
+        for cluster in data["clusters"]:
+            cluster["card_ids"] = [i for i in cluster["card_ids"] if i not in seen.hidden]
+    return Projected("layout.changed", data)
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    payload: type[Payload]
+    for_members: MemberView
+    changes_control_row: bool = False
+
+
+EVENT_TYPES: dict[str, EventType] = {
+    event.name: event
+    for event in [
+        EventType("card.created", CardPayload, card_unless_hidden("card.created"), True),
+        EventType("card.hidden", CardPayload, card_removed, True),
+        EventType("card.restored", CardPayload, card_unless_hidden("card.restored"), True),
+        EventType("layout.changed", LayoutPayload, layout_of_visible_cards),
+        EventType("votes.changed", VotesPayload, same_for_members("votes.changed")),
+        EventType("summary.changed", SummaryPayload, same_for_members("summary.changed")),
+        EventType("phase.changed", PhasePayload, same_for_members("phase.changed"), True),
+        EventType("timer.changed", TimerPayload, same_for_members("timer.changed"), True),
+        EventType("message.posted", MessagePayload, same_for_members("message.posted")),
+        EventType("settings.changed", SettingsPayload, same_for_members("settings.changed")),
+    ]
+}
+
+# The partial rendered as the `html` of a projected event, in the reader's language.
 FRAGMENTS = {
     "card.created": "workshops/board.html#card",
     "card.hidden": "workshops/board.html#card",
@@ -29,93 +186,15 @@ FRAGMENTS = {
 }
 
 
-def render_event(event, language: str) -> dict[str, Any]:
-    """The client message for one BoardEvent, in one language."""
-    template = FRAGMENTS.get(event.type)
-    html = ""
-    if template:
-        with translation.override(language):
-            html = render_to_string(template, event.payload)
-    return protocol.event(
-        breakout=event.breakout_id,
-        seq=event.seq,
-        name=event.type,
-        data=event.payload,
-        html=html,
-        op_id=str(event.op_id) if event.op_id else None,
-    )
+def validated(name: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload of a new event, checked against its declaration (as stored)."""
+    parsed = EVENT_TYPES[name].payload.model_validate(payload)
+    return parsed.model_dump(mode="json", exclude_unset=True)
 
 
-def in_every_language(build: Callable[[str], dict[str, Any]]) -> dict[str, str]:
-    """Encode a message once per interface language; each socket forwards its own."""
-    texts = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            texts[code] = protocol.encode(build(code))
-    return texts
-
-
-def publish_board_event(event, workshop_id: int) -> None:
-    message = {
-        "type": "board.event",
-        "breakout": event.breakout_id,
-        "seq": event.seq,
-        "texts": in_every_language(lambda code: render_event(event, code)),
-    }
-    send(groups.breakout(event.breakout_id), message)
-    send(groups.facilitators(workshop_id), message)
-
-
-def plenary_message(workshop_id: int, payload: dict[str, Any]) -> None:
-    def build(code):
-        return protocol.message(html=render_to_string("workshops/board.html#message", payload))
-
-    texts = in_every_language(build)
-    send(groups.workshop(workshop_id), {"type": "plenary.message", "texts": texts})
-
-
-def publish_presence(breakout) -> None:
-    from workshops import queries
-
-    view = queries.presence_view(breakout)
-
-    def build(code):
-        html = render_to_string("workshops/board.html#presence", {"presence": view})
-        return protocol.presence(breakout=breakout.pk, count=view["count"], html=html)
-
-    texts = in_every_language(build)
-    send(groups.breakout(breakout.pk), {"type": "board.presence", "texts": texts})
-    control_changed(breakout.workshop_id, breakout.pk)
-
-
-def send_everyone_to_their_place(workshop_id: int) -> None:
-    send(groups.workshop(workshop_id), {"type": "workshop.go"})
-
-
-def participant_moved(participant_id: int) -> None:
-    send(groups.participant(participant_id), {"type": "participant.go"})
-
-
-def help_handled(participant_id: int) -> None:
-    send(groups.participant(participant_id), {"type": "help.handled"})
-
-
-def recommendations_changed(workshop_id: int) -> None:
-    send(groups.workshop(workshop_id), {"type": "workshop.recommendations"})
-
-
-def control_changed(workshop_id: int, breakout_id: int | None) -> None:
-    send(groups.facilitators(workshop_id), {"type": "control.changed", "breakout": breakout_id})
-
-
-def end_sessions(participant_ids: list[int]) -> None:
-    """Close every open socket of these participants (removed, or their invite revoked)."""
-    for participant_id in participant_ids:
-        send(groups.participant(participant_id), {"type": "session.ended"})
-
-
-def send(group: str, message: dict[str, Any]) -> None:
-    try:
-        async_to_sync(get_channel_layer().group_send)(group, message)
-    except Exception:
-        logger.warning("broadcast to %s failed; clients catch up from the log", group)
+def project(name: str, payload: dict[str, Any], audience: Audience, seen: Seen) -> Projected:
+    event_type = EVENT_TYPES[name]
+    parsed = event_type.payload.model_validate(payload)
+    if audience == Audience.TEAM:
+        return Projected(name, parsed.model_dump(mode="json", exclude_unset=True))
+    return event_type.for_members(parsed, seen)

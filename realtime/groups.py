@@ -9,8 +9,8 @@ def workshop(workshop_id: int) -> str:
     return f"workshop.{workshop_id}"
 
 
-def facilitators(workshop_id: int) -> str:
-    return f"workshop.{workshop_id}.facilitators"
+def control_room(workshop_id: int) -> str:
+    return f"workshop.{workshop_id}.control"
 
 
 def participant(participant_id: int) -> str:

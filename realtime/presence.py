@@ -7,7 +7,7 @@ from channels.db import database_sync_to_async
 
 from workshops.models import Breakout
 
-from . import events
+from . import publisher
 
 DELAY = 1.0
 _pending: set[int] = set()
@@ -29,4 +29,4 @@ async def _flush(breakout_id: int) -> None:
 def _publish(breakout_id: int) -> None:
     breakout = Breakout.objects.select_related("workshop").filter(pk=breakout_id).first()
     if breakout is not None:
-        events.publish_presence(breakout)
+        publisher.presence(breakout)

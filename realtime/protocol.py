@@ -5,14 +5,19 @@ types refused). Server -> client messages are built only by the functions below 
 encoded once with orjson. The README ("Websocket protocol") documents both.
 """
 
+import secrets
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-# Largest text frame accepted: a 5,000-character summary in 4-byte UTF-8 plus its envelope.
-MAX_FRAME_BYTES = 24 * 1024
+# The largest frame either side sends: Daphne refuses bigger ones (manage.py serve), the
+# consumer refuses bigger ones from clients with an error, and the server splits its own
+# bigger messages into parts (`frames`). A 5,000-character summary in 4-byte UTF-8 fits.
+MAX_FRAME_BYTES = 32 * 1024
+# Characters of an encoded message per part: each may take 4 bytes once escaped again.
+PART_CHARS = (MAX_FRAME_BYTES - 256) // 4
 
 # Close codes (Daphne allows only 1000 and 3000-4999 from the application).
 # 4401 and 4403 mean: do not reconnect, the person has to act (open the invite again).
@@ -148,11 +153,12 @@ def event(
     breakout: int,
     seq: int,
     name: str,
-    data: dict[str, Any],
+    data: dict[str, Any] | None,
     html: str,
     op_id: str | None,
 ) -> dict[str, Any]:
-    """One entry of a breakout's log; `html` is the fragment to insert, if any."""
+    """One entry of a breakout's log as this reader may see it (events.project); `html`
+    is the fragment to insert, if any. A "skip" only advances the reader's seq."""
     return {
         "type": "event",
         "breakout": breakout,
@@ -167,6 +173,11 @@ def event(
 def snapshot(*, breakout: int, epoch: int, seq: int, html: str) -> dict[str, Any]:
     """The whole board at `seq`: replaces what the client shows."""
     return {"type": "snapshot", "breakout": breakout, "epoch": epoch, "seq": seq, "html": html}
+
+
+def ready(*, view: str) -> dict[str, Any]:
+    """The socket is open and authorised for a page: "board", "control" or "plenary"."""
+    return {"type": "ready", "view": view}
 
 
 def head(*, seq: int, now: str) -> dict[str, Any]:
@@ -195,9 +206,10 @@ def recommendations() -> dict[str, Any]:
     return {"type": "recommendations"}
 
 
-def control(*, breakout: int | None) -> dict[str, Any]:
-    """Something in this breakout's control-room row changed: refresh it."""
-    return {"type": "control", "breakout": breakout}
+def control(*, html: str) -> dict[str, Any]:
+    """Control room only: rows of breakouts or the workshop's toolbar, rendered anew;
+    each element replaces the one with its id."""
+    return {"type": "control", "html": html}
 
 
 def help_state(*, open: bool) -> dict[str, Any]:
@@ -230,10 +242,31 @@ def error(
     }
 
 
-def my_votes(*, mine: dict[str, int], remaining: int) -> dict[str, Any]:
-    """Only to the voter: where their dots are and how many are left."""
-    return {"type": "votes.mine", "mine": mine, "remaining": remaining}
+def my_votes(*, mine: dict[str, int]) -> dict[str, Any]:
+    """Only to the voter: where their dots are (the client counts what is left)."""
+    return {"type": "votes.mine", "mine": mine}
+
+
+def part(*, id: str, index: int, count: int, text: str) -> dict[str, Any]:
+    """A piece of a message too large for one frame: the `text` of parts 0 to count-1,
+    joined, is the message."""
+    return {"type": "part", "id": id, "index": index, "count": count, "text": text}
 
 
 def encode(message: dict[str, Any]) -> str:
     return orjson.dumps(message).decode()
+
+
+def frames(message: dict[str, Any]) -> list[str]:
+    """The frames that carry a message, each at most MAX_FRAME_BYTES: the message itself,
+    or its encoding split into parts."""
+    encoded = orjson.dumps(message)
+    if len(encoded) <= MAX_FRAME_BYTES:
+        return [encoded.decode()]
+    text = encoded.decode()
+    pieces = [text[i : i + PART_CHARS] for i in range(0, len(text), PART_CHARS)]
+    name = secrets.token_hex(6)
+    return [
+        encode(part(id=name, index=index, count=len(pieces), text=piece))
+        for index, piece in enumerate(pieces)
+    ]

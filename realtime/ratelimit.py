@@ -9,11 +9,15 @@ class TokenBucket:
         self.tokens = float(burst)
         self.updated = time.monotonic()
 
-    def allow(self) -> bool:
+    def allow(self, cost: float = 1) -> bool:
         now = time.monotonic()
         self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
-        if self.tokens < 1:
+        if self.tokens < cost:
             return False
-        self.tokens -= 1
+        self.tokens -= cost
         return True
+
+    def is_full(self) -> bool:
+        elapsed = time.monotonic() - self.updated
+        return self.tokens + elapsed * self.rate >= self.burst

@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
@@ -169,12 +170,19 @@ class Invite(models.Model):
         return self.expires_at is None or self.expires_at > timezone.now()
 
 
+# People who may still take part: not removed, and their invite not revoked.
+ACTIVE = models.Q(removed_at__isnull=True) & (
+    models.Q(invite__isnull=True) | models.Q(invite__revoked_at__isnull=True)
+)
+
+
 class ParticipantQuerySet(models.QuerySet):
     def active(self):
-        """People who may still take part: not removed, and their invite not revoked."""
-        return self.filter(
-            models.Q(invite__isnull=True) | models.Q(invite__revoked_at__isnull=True),
-            removed_at__isnull=True,
+        return self.filter(ACTIVE)
+
+    def annotate_active(self):
+        return self.annotate(
+            active=models.ExpressionWrapper(ACTIVE, output_field=models.BooleanField())
         )
 
 
@@ -232,6 +240,13 @@ class Participant(models.Model):
     @property
     def is_lead(self) -> bool:
         return self.is_facilitator and self.team_role == self.Team.LEAD
+
+    @cached_property
+    def hosted_ids(self) -> frozenset[int]:
+        """The breakouts this person hosts (only a host's count, see roles.py)."""
+        if not self.is_facilitator or self.team_role != self.Team.HOST:
+            return frozenset()
+        return frozenset(self.hosted_breakouts.values_list("pk", flat=True))
 
 
 class Cluster(models.Model):

@@ -64,14 +64,29 @@ def board_context(breakout: Breakout, *, with_hidden: bool = False) -> dict[str,
         {"kind": kind, "label": COLUMN_LABELS[kind], "cards": cards[kind]}
         for kind in Card.Kind.values
     ]
+    votes = votes_view(breakout)
     return {
         "breakout": breakout,
         "clusters": list(clusters.values()),
         "columns": columns,
         "timer": timer_view(breakout),
-        "votes": votes_view(breakout),
+        "votes": votes,
         "summary": summary_view(breakout),
         "board_messages": [message_view(m) for m in recent_messages(breakout)],
+        "state": board_state(breakout, votes),
+    }
+
+
+def board_state(breakout: Breakout, votes: dict[str, Any]) -> dict[str, Any]:
+    """What a board shows besides its cards and clusters, as the page's client reads
+    it on load and with every snapshot."""
+    return {
+        "phase": breakout.phase,
+        "participants_cluster": breakout.participants_cluster,
+        "allow_anonymous": breakout.workshop.allow_anonymous,
+        "timer": timer_view(breakout),
+        "votes": votes,
+        "summary": summary_view(breakout),
     }
 
 
@@ -87,8 +102,11 @@ def cluster_view(cluster: Cluster) -> dict[str, Any]:
 
 def layout_view(breakout: Breakout) -> dict[str, Any]:
     """Every cluster of a board in order, with its cards: the payload of a layout change.
-    A card in no cluster goes back to its column."""
-    clusters = {c.pk: {**cluster_view(c), "card_ids": []} for c in breakout.clusters.all()}
+    A card in no cluster goes back to its column. Key points travel in their own events."""
+    clusters = {
+        c.pk: {"id": c.pk, "title": c.title, "position": c.position, "card_ids": []}
+        for c in breakout.clusters.all()
+    }
     for card_id, cluster_id in breakout.cards.filter(cluster__isnull=False).values_list(
         "pk", "cluster_id"
     ):
@@ -96,49 +114,42 @@ def layout_view(breakout: Breakout) -> dict[str, Any]:
     return {"clusters": list(clusters.values())}
 
 
+def hidden_card_ids(breakout_id: int) -> set[int]:
+    return set(
+        Card.objects.filter(breakout_id=breakout_id, hidden_at__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 def summary_view(breakout: Breakout) -> dict[str, Any]:
     return {"text": breakout.summary, "version": breakout.summary_version}
 
 
 def votes_view(breakout: Breakout) -> dict[str, Any]:
-    """What everyone may know of the votes: the totals per card and cluster, sorted,
-    only once the facilitator shows them."""
-    view = {
+    """What everyone may know of the votes: the budget, how many dots are cast and,
+    once the facilitator shows them, the totals per card and cluster. The page lists
+    the results from these totals, with the labels it shows in the reader's language."""
+    counts = Counter()
+    if breakout.votes_visible:
+        for card_id, cluster_id in breakout.votes.values_list("card_id", "cluster_id"):
+            counts[f"card:{card_id}" if card_id else f"cluster:{cluster_id}"] += 1
+    return {
         "visible": breakout.votes_visible,
         "budget": breakout.vote_budget,
         "cast": breakout.votes.count(),
-        "counts": {},
-        "results": [],
+        "counts": dict(counts),
     }
-    if not breakout.votes_visible:
-        return view
-    counts = Counter()
-    for card_id, cluster_id in breakout.votes.values_list("card_id", "cluster_id"):
-        counts[f"card:{card_id}" if card_id else f"cluster:{cluster_id}"] += 1
-    labels = {
-        f"cluster:{c.pk}": c.title or str(_("Untitled cluster")) for c in breakout.clusters.all()
-    }
-    labels |= {
-        f"card:{pk}": text[:120]
-        for pk, text in breakout.cards.filter(hidden_at=None).values_list("pk", "text")
-    }
-    view["counts"] = dict(counts)
-    view["results"] = [
-        {"target": key, "label": labels[key], "votes": n}
-        for key, n in counts.most_common()
-        if key in labels
-    ]
-    return view
 
 
-def my_votes(participant: Participant, breakout: Breakout) -> dict[str, Any]:
-    """Only for this person: where their dots are and how many are left."""
+def my_votes(participant: Participant, breakout: Breakout) -> dict[str, int]:
+    """Only for this person: where their dots are."""
     mine = Counter()
     for card_id, cluster_id in Vote.objects.filter(
         voter=participant, breakout=breakout
     ).values_list("card_id", "cluster_id"):
         mine[f"card:{card_id}" if card_id else f"cluster:{cluster_id}"] += 1
-    return {"mine": dict(mine), "remaining": max(0, breakout.vote_budget - sum(mine.values()))}
+    return dict(mine)
 
 
 def timer_view(breakout: Breakout) -> dict[str, Any]:
@@ -192,45 +203,21 @@ def was_removed(session, workshop_id: int) -> bool:
     )
 
 
-def can_steer(participant: Participant, breakout: Breakout) -> bool:
-    """The lead steers every breakout; a host steers the breakouts they host."""
-    if not participant.is_facilitator:
-        return False
-    return participant.is_lead or breakout.hosts.filter(pk=participant.pk).exists()
-
-
-def can_cluster(participant: Participant, breakout: Breakout) -> bool:
-    """Facilitators who steer the board, and its members when the facilitator allows."""
-    if can_steer(participant, breakout):
-        return True
-    return breakout.participants_cluster and participant.breakout_id == breakout.pk
-
-
-def can_summarise(participant: Participant, breakout: Breakout) -> bool:
-    """Summaries are written by who steers the board, or by a rapporteur."""
-    rapporteur = participant.is_facilitator and participant.team_role == Participant.Team.RAPPORTEUR
-    return rapporteur or can_steer(participant, breakout)
-
-
-def can_view_board(participant: Participant, breakout: Breakout) -> bool:
-    if breakout.workshop_id != participant.workshop_id:
-        return False
-    return participant.is_facilitator or participant.breakout_id == breakout.pk
-
-
 @dataclass(frozen=True)
 class CatchUp:
-    """Either the events after `since` or, when they cannot be replayed, a snapshot."""
+    """Either the events after `since` or, when they cannot be replayed, a snapshot of
+    a board of `card_count` cards."""
 
     breakout: Breakout
     events: list[BoardEvent] | None
+    card_count: int = 0
 
 
 def catch_up(breakout_id: int, since: int, epoch: int) -> CatchUp:
     breakout = Breakout.objects.get(pk=breakout_id)
     replayable = epoch == breakout.epoch and 0 <= since <= breakout.seq
     if not replayable or breakout.seq - since > MAX_REPLAY:
-        return CatchUp(breakout=breakout, events=None)
+        return CatchUp(breakout=breakout, events=None, card_count=breakout.cards.count())
     missed = list(
         BoardEvent.objects.filter(breakout=breakout, seq__gt=since, seq__lte=breakout.seq)
     )
@@ -279,12 +266,12 @@ def present_ids(participants) -> set[int]:
     )
 
 
-def control_room(workshop: Workshop, breakout_id: int | None = None) -> list[BreakoutStatus]:
-    """Every breakout of a workshop (or just one) with its people, card counts, last
+def control_room(workshop: Workshop, breakout_ids=None) -> list[BreakoutStatus]:
+    """Every breakout of a workshop (or those given) with its people, card counts, last
     activity and open help requests, in a fixed number of queries whatever the size."""
     breakouts = workshop.breakouts.select_related("challenge").prefetch_related("hosts")
-    if breakout_id is not None:
-        breakouts = breakouts.filter(pk=breakout_id)
+    if breakout_ids is not None:
+        breakouts = breakouts.filter(pk__in=breakout_ids)
     breakouts = list(breakouts)
     ids = [b.pk for b in breakouts]
     counts = Counter(

@@ -37,12 +37,6 @@ urlpatterns = [
     # Facilitators: steering live
     path("w/<int:workshop_id>/control/", control.control_room, name="control"),
     path(
-        "w/<int:workshop_id>/control/b/<int:breakout_id>/",
-        control.control_row,
-        name="control-row",
-    ),
-    path("w/<int:workshop_id>/control/toolbar/", control.control_toolbar, name="control-toolbar"),
-    path(
         "w/<int:workshop_id>/control/<slug:action>/",
         control.control_action,
         name="control-action",

@@ -17,7 +17,8 @@ const status = document.getElementById("connection-status");
 const boardError = document.getElementById("board-error");
 const breakout = Number(board.dataset.breakout);
 const isFacilitator = board.dataset.facilitator === "true";
-const steers = board.hasAttribute("data-can-moderate");
+// A member of this breakout clusters only while the board lets participants do it.
+const clustersIfOpen = board.hasAttribute("data-cluster-if-open");
 const summaryWrites = new Map(); // op_id -> cluster id (null: the breakout summary)
 const state = {
   seq: Number(board.dataset.seq),
@@ -143,13 +144,33 @@ function showPhase(phase) {
   }
 }
 
+function applySettings(settings) {
+  if (settings.allow_anonymous != null) board.toggleAttribute("data-allow-anonymous", settings.allow_anonymous);
+  if (settings.participants_cluster != null && clustersIfOpen) {
+    board.toggleAttribute("data-can-cluster", settings.participants_cluster);
+    markDraggable();
+  }
+}
+
+// Everything the board shows besides its cards and clusters: on load and with a snapshot.
+function applyState(state) {
+  showPhase(state.phase);
+  applySettings(state);
+  applyTimer(document.querySelector(".board-status [data-timer]"), state.timer);
+  applyVotes(state.votes);
+  applySummary({ cluster: null, ...state.summary }, false);
+}
+
+function readState() {
+  return JSON.parse(document.getElementById("board-state").textContent);
+}
+
+// Members hear "card.removed" when a card is hidden; the team sees it marked instead.
 const APPLY = {
   "card.created": (event) => placeCard(event.html, event.data.card),
   "card.restored": (event) => placeCard(event.html, event.data.card),
-  "card.hidden": (event) => {
-    if (isFacilitator) placeCard(event.html, event.data.card);
-    else document.getElementById(`card-${event.data.card.id}`)?.remove();
-  },
+  "card.hidden": (event) => placeCard(event.html, event.data.card),
+  "card.removed": (event) => document.getElementById(`card-${event.data.card.id}`)?.remove(),
   "layout.changed": (event) => {
     applyLayout(event.data);
     refreshVotes();
@@ -159,13 +180,7 @@ const APPLY = {
   "phase.changed": (event) => showPhase(event.data.phase),
   "timer.changed": (event) => applyTimer(document.querySelector(".board-status [data-timer]"), event.data),
   "message.posted": (event) => document.getElementById("messages").prepend(fragment(event.html)),
-  "settings.changed": (event) => {
-    if ("allow_anonymous" in event.data) board.toggleAttribute("data-allow-anonymous", event.data.allow_anonymous);
-    if ("participants_cluster" in event.data && !steers) {
-      board.toggleAttribute("data-can-cluster", event.data.participants_cluster);
-      markDraggable();
-    }
-  },
+  "settings.changed": (event) => applySettings(event.data),
 };
 
 function applyEvent(event) {
@@ -187,6 +202,8 @@ function applySnapshot(snapshot) {
   for (const element of template.content.querySelectorAll("[id]")) {
     document.getElementById(element.id)?.replaceWith(element);
   }
+  applyState(readState());
+  markDraggable();
   state.seq = snapshot.seq;
   state.epoch = snapshot.epoch;
   for (const op of outbox.load()) showPending(op);
@@ -256,7 +273,7 @@ const ON_MESSAGE = {
   help() {
     window.htmx.ajax("GET", board.dataset.helpUrl, { target: "#help", swap: "outerHTML" });
   },
-  "votes.mine": applyMyVotes,
+  "votes.mine": (message) => applyMyVotes(message.mine),
 };
 
 const live = connectLive({
@@ -313,9 +330,8 @@ document.addEventListener("click", (click) => {
 
 initClustering(send, newOpId);
 initOutcomes(send, newOpId, summaryWrites);
-applyVotes(JSON.parse(document.getElementById("votes-data").textContent));
+applyState(readState());
 const myVotes = document.getElementById("my-votes");
 if (myVotes) applyMyVotes(JSON.parse(myVotes.textContent));
-showPhase(board.dataset.phase);
 for (const op of outbox.load()) showPending(op);
 updateStatus();

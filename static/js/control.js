@@ -1,28 +1,49 @@
-// The control room: a breakout's row refreshes itself (htmx) when its board or its
-// people change; the workshop-wide part refreshes after every action.
+// The control room: the server pushes the rows of breakouts (and the workshop's toolbar)
+// rendered anew whenever they change; each replaces the element with its id.
 import { connectLive, showState } from "./live.js";
+import { serverNow } from "./timer.js";
 
 const table = document.getElementById("control");
 const status = document.getElementById("connection-status");
 
-function refresh(breakout) {
-  const target = breakout
-    ? document.getElementById(`breakout-row-${breakout}`)
-    : document.getElementById("toolbar");
-  if (target) window.htmx.trigger(target, "refresh");
+function replaceRendered(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  for (const element of [...template.content.children]) {
+    const current = document.getElementById(element.id);
+    if (!current) continue;
+    // Keep the keyboard where it was: a control inside a replaced row keeps its focus.
+    const focused = current.contains(document.activeElement) ? document.activeElement.id : null;
+    current.replaceWith(element);
+    window.htmx.process(element);
+    if (focused) document.getElementById(focused)?.focus();
+  }
 }
 
 connectLive({
   url: table.dataset.wsUrl,
   onState: (state) => showState(status, state),
-  onOpen: () => {
-    for (const row of table.querySelectorAll("tr[data-breakout]")) refresh(row.dataset.breakout);
-    refresh(null);
-  },
+  onOpen: () => {},
   onMessage: (message) => {
-    if (message.type === "event" || message.type === "control") refresh(message.breakout);
+    if (message.type === "control") replaceRendered(message.html);
   },
 });
+
+// A breakout where people are and nothing happened for 5 minutes is flagged as time
+// passes, without asking the server.
+const STALL_MS = 5 * 60 * 1000;
+
+function flagStalled() {
+  for (const row of table.querySelectorAll("tr[data-breakout]")) {
+    const last = Date.parse(row.dataset.lastActivity);
+    const stalled =
+      row.dataset.open === "true" && Number(row.dataset.present) > 0 && serverNow() - last > STALL_MS;
+    row.classList.toggle("stalled", stalled);
+    row.querySelector("[data-stalled-badge]").hidden = !stalled;
+  }
+}
+
+setInterval(flagStalled, 15000);
 
 // A sent message clears its form once the server accepted it.
 document.body.addEventListener("controlChanged", (event) => {

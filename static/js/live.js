@@ -1,6 +1,7 @@
 // A live websocket that reconnects with full-jitter backoff and reports its state:
 // "connecting", "connected", "reconnecting", "offline" (the browser has no network)
-// or "ended" (refused: do not retry).
+// or "ended" (refused: do not retry). A message too large for one frame arrives in
+// parts, joined here before it is handed on.
 const REFUSED = new Set([4401, 4403]);
 const MAX_DELAY_MS = 30000;
 
@@ -30,15 +31,17 @@ export function connectLive({ url, onOpen, onMessage, onState, watchdogMs = 0 })
       feedWatchdog();
       onOpen();
     });
+    const parts = [];
     socket.addEventListener("message", (event) => {
       feedWatchdog();
       let message;
       try {
         message = JSON.parse(event.data);
+        if (message.type === "part") message = joinPart(parts, message);
       } catch {
         return;
       }
-      onMessage(message);
+      if (message) onMessage(message);
     });
     socket.addEventListener("close", (event) => {
       clearTimeout(watchdog);
@@ -70,6 +73,22 @@ export function connectLive({ url, onOpen, onMessage, onState, watchdogMs = 0 })
       return Boolean(socket) && socket.readyState === WebSocket.OPEN;
     },
   };
+}
+
+// Parts of one message arrive in order, one message at a time: keep them until the
+// last, then give back the whole message.
+function joinPart(parts, part) {
+  if (part.index === 0) parts.length = 0;
+  if (part.index !== parts.length || (parts.length && parts.id !== part.id)) {
+    parts.length = 0;
+    return null;
+  }
+  parts.id = part.id;
+  parts.push(part.text);
+  if (parts.length < part.count) return null;
+  const whole = parts.join("");
+  parts.length = 0;
+  return JSON.parse(whole);
 }
 
 // Show a connection state in an element carrying data-text-<state> labels.

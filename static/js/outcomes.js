@@ -1,7 +1,18 @@
-// Votes and summaries on the board. Dots and remaining votes are this person's own
-// (sent only to them); totals come with the board's events once shown.
+// Votes and summaries on the board. Dots are this person's own (sent only to them) and
+// what is left of the budget is counted here; totals come with the board's events
+// once shown, and the results list takes its labels from the board itself.
 const board = document.getElementById("board");
 const last = { votes: null, mine: null };
+const LABEL_LENGTH = 120;
+
+function labelOf(target) {
+  const [kind, id] = target.split(":");
+  const element =
+    kind === "card"
+      ? document.querySelector(`#card-${id} .card-text`)
+      : document.querySelector(`#cluster-${id} .cluster-title`);
+  return element ? element.textContent.trim().slice(0, LABEL_LENGTH) : null;
+}
 
 // Cards and clusters that appear later show the same counts and dots.
 export function refreshVotes() {
@@ -16,26 +27,34 @@ export function applyVotes(votes) {
     const count = votes.counts[element.dataset.target] || 0;
     element.querySelector(".vote-count").textContent = votes.visible ? count : "";
   }
-  const results = document.getElementById("results");
-  results.replaceChildren(
-    ...votes.results.map((result) => {
+  const budget = document.getElementById("vote-budget");
+  if (budget) budget.textContent = votes.budget;
+  const ranked = Object.entries(votes.counts)
+    .map(([target, count]) => ({ label: labelOf(target), count }))
+    .filter((result) => result.label !== null)
+    .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+  document.getElementById("results").replaceChildren(
+    ...ranked.map((result) => {
       const item = document.createElement("li");
       const total = document.createElement("strong");
-      total.textContent = result.votes;
+      total.textContent = result.count;
       item.append(`${result.label} `, total);
       return item;
     }),
   );
+  if (last.mine) applyMyVotes(last.mine);
 }
 
 export function applyMyVotes(mine) {
   last.mine = mine;
+  const used = Object.values(mine).reduce((sum, dots) => sum + dots, 0);
+  const remaining = Math.max(0, (last.votes ? last.votes.budget : 0) - used);
   const left = document.getElementById("votes-left");
-  if (left) left.textContent = mine.remaining;
+  if (left) left.textContent = remaining;
   for (const element of board.querySelectorAll(".vote")) {
-    const dots = mine.mine[element.dataset.target] || 0;
+    const dots = mine[element.dataset.target] || 0;
     element.querySelector(".my-dots").textContent = "●".repeat(dots);
-    element.querySelector("[data-vote='add']").disabled = mine.remaining === 0;
+    element.querySelector("[data-vote='add']").disabled = remaining === 0;
     element.querySelector("[data-vote='remove']").disabled = dots === 0;
   }
 }

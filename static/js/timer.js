@@ -7,6 +7,10 @@ export function setServerTime(iso) {
   if (!Number.isNaN(server)) offsetMs = server - Date.now();
 }
 
+export function serverNow() {
+  return Date.now() + offsetMs;
+}
+
 function format(seconds) {
   const minutes = Math.floor(seconds / 60);
   return `${minutes}:${String(seconds % 60).padStart(2, "0")}`;

@@ -1,3 +1,4 @@
+import json
 import uuid
 
 from channels.db import database_sync_to_async
@@ -23,7 +24,21 @@ async def open_socket(participant, room=None, *, origin=ORIGIN, query="", cookie
         headers.append((b"cookie", f"sessionid={value}".encode()))
     communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, _ = await communicator.connect()
+    if connected:
+        await _wait_until_ready(communicator)
     return communicator, connected
+
+
+async def _wait_until_ready(communicator) -> None:
+    """Wait for "ready" (the socket is open for its page); a refusal instead stays in
+    the queue, in order, for the test to read."""
+    first = await communicator.receive_output(timeout=5)
+    if first.get("text") and json.loads(first["text"])["type"] == "ready":
+        return
+    queue = communicator.output_queue
+    rest = [queue.get_nowait() for _ in range(queue.qsize())]
+    for output in [first, *rest]:
+        queue.put_nowait(output)
 
 
 def card_message(text="A practice", kind="practice", op_id=None, **extra):

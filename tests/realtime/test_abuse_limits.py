@@ -19,8 +19,7 @@ def pair():
 
 
 async def test_a_flood_is_warned_then_closed(pair, settings):
-    settings.WS_RATE_BURST = 5
-    settings.WS_RATE_PER_SECOND = 1
+    settings.WS_PARTICIPANT_RATE = (1, 5)
     settings.WS_RATE_STRIKES = 10
     flooder, calm = pair
     socket, _ = await open_socket(flooder, flooder.breakout)

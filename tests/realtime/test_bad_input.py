@@ -85,7 +85,7 @@ async def test_a_too_long_card_error_says_the_limit(ana, room):
 
 async def test_an_oversized_frame_closes_the_socket(ana, room):
     socket, _ = await open_socket(ana, room)
-    await socket.send_to(text_data=json.dumps(card_message(text="x" * 30_000)))
+    await socket.send_to(text_data=json.dumps(card_message(text="x" * 40_000)))
     reply = await socket.receive_json_from(timeout=5)
     assert reply["code"] == "too_large"
     closed = await socket.receive_output(timeout=5)

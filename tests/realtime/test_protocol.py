@@ -1,4 +1,5 @@
-"""Every server message survives the trip through JSON and msgpack (what Redis does)."""
+"""Every server message survives the trip through JSON and msgpack (what Redis does),
+and no frame is larger than the transport accepts."""
 
 import uuid
 
@@ -6,8 +7,8 @@ import msgpack
 import orjson
 import pytest
 
-from realtime import protocol
-from realtime.events import in_every_language, render_event
+from realtime import protocol, publisher
+from realtime.events import Audience
 from tests.factories import breakout, make_participant, make_workshop, post_card
 from workshops.models import BoardEvent
 
@@ -15,15 +16,19 @@ SERVER_MESSAGES = [
     protocol.event(
         breakout=1, seq=2, name="card.created", data={"card": {"id": 1}}, html="<li>", op_id=None
     ),
+    protocol.event(breakout=1, seq=3, name="skip", data=None, html="", op_id=None),
     protocol.snapshot(breakout=1, epoch=7, seq=2, html="<ol id='x'></ol>"),
+    protocol.ready(view="board"),
     protocol.head(seq=9, now="2030-01-01T14:00:00+00:00"),
     protocol.presence(breakout=1, count=3, html="<p id='presence'>3</p>"),
     protocol.message(html="<li>Back in 5 minutes</li>"),
     protocol.go(),
     protocol.help_state(open=False),
-    protocol.control(breakout=None),
+    protocol.control(html="<tr id='breakout-row-1'></tr>"),
     protocol.ack(op_id=uuid.uuid4(), seq=3),
     protocol.error(code="invalid", message="No.", op_id=uuid.uuid4(), retryable=True),
+    protocol.my_votes(mine={"card:1": 2}),
+    protocol.part(id="abc", index=0, count=2, text='{"type":'),
 ]
 
 
@@ -33,23 +38,41 @@ def test_server_messages_round_trip(message):
     assert msgpack.unpackb(msgpack.packb(message)) == message
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["a" * 200_000, '"\\' * 70_000, "🌳" * 60_000, '<p class="x">é</p>\n' * 9_000],
+    ids=["ascii", "quotes-and-backslashes", "4-byte", "html"],
+)
+def test_a_large_message_is_split_into_frames_the_transport_accepts(text):
+    message = protocol.snapshot(breakout=1, epoch=1, seq=1, html=text)
+    frames = protocol.frames(message)
+    assert len(frames) > 1
+    assert all(len(frame.encode()) <= protocol.MAX_FRAME_BYTES for frame in frames)
+    parts = [orjson.loads(frame) for frame in frames]
+    assert [p["index"] for p in parts] == list(range(len(parts)))
+    assert {p["count"] for p in parts} == {len(parts)}
+    assert len({p["id"] for p in parts}) == 1
+    assert orjson.loads("".join(p["text"] for p in parts)) == message
+
+
+def test_a_small_message_is_one_frame():
+    message = protocol.head(seq=1, now="now")
+    assert protocol.frames(message) == [protocol.encode(message)]
+
+
 @pytest.mark.django_db
 def test_a_broadcast_of_a_real_event_round_trips():
     workshop = make_workshop()
     room = breakout(workshop)
     post_card(make_participant(workshop, room), room, "Tree pits")
     event = BoardEvent.objects.get()
-    texts = in_every_language(lambda code: render_event(event, code))
-    layer_message = {
-        "type": "board.event",
-        "breakout": room.pk,
-        "seq": 1,
-        "texts": texts,
-    }
+    layer_message = publisher.board_event_message(event)
     assert msgpack.unpackb(msgpack.packb(layer_message)) == layer_message
-    assert set(layer_message["texts"]) == {"en", "fr", "es"}
-    decoded = orjson.loads(layer_message["texts"]["en"])
-    assert decoded["data"] == event.payload
+    assert set(layer_message["frames"]) == {Audience.MEMBERS, Audience.TEAM}
+    for audience in Audience:
+        assert set(layer_message["frames"][audience]) == {"en", "fr", "es"}
+        (frame,) = layer_message["frames"][audience]["en"]
+        assert orjson.loads(frame)["data"] == event.payload
 
 
 def test_client_messages_refuse_unknown_fields():

@@ -91,8 +91,15 @@ async def test_a_facilitator_hides_a_card_live(w):
     lead, _ = await open_socket(w["lead"], w["first"])
     await lead.send_json_to({"type": "card.hide", "op_id": str(uuid.uuid4()), "card_id": card.pk})
     assert (await next_of(lead, "ack"))["seq"] == 2
-    hidden = await next_of(ana, "event")
-    assert (hidden["name"], hidden["data"]["card"]["id"]) == ("card.hidden", card.pk)
+    removed = await next_of(ana, "event")
+    assert (removed["name"], removed["data"], removed["html"]) == (
+        "card.removed",
+        {"card": {"id": card.pk}},
+        "",
+    )
+    marked = await next_of(lead, "event")
+    assert (marked["name"], marked["data"]["card"]["text"]) == ("card.hidden", "Off topic")
+    assert "Hidden from participants" in marked["html"]
     for socket in (ana, lead):
         await socket.disconnect()
 
@@ -141,7 +148,10 @@ async def test_help_reaches_the_control_room_and_its_answer_the_participant(w):
         kind="help",
         note="Lost",
     )
-    assert (await next_of(control, "control"))["breakout"] == w["first"].pk
+    row = (await next_of(control, "control"))["html"]
+    while "Lost" not in row:
+        row = (await next_of(control, "control"))["html"]
+    assert f'id="breakout-row-{w["first"].pk}"' in row
     request = await database_sync_to_async(HelpRequest.objects.get)()
     await run(services.help_handle, actor_id=w["lead"].pk, request_id=request.pk)
     assert await next_of(ana, "help") == {"type": "help", "open": False}

@@ -110,7 +110,7 @@ def test_an_edit_from_an_old_version_is_refused(w):
         recommendation_id=item.pk,
         version=1,
     )
-    with pytest.raises(services.SummaryConflict):
+    with pytest.raises(services.TextConflict):
         services.recommendation_save(
             actor_id=w["lead"].pk,
             workshop_id=w["workshop"].pk,

@@ -212,12 +212,14 @@ def test_a_raised_hand_waits_until_handled(w):
     for _ in range(2):
         services.help_request(participant_id=ana.pk, workshop_id=w["workshop"].pk, kind="hand")
     request = HelpRequest.objects.get()
-    status = queries.control_room(w["workshop"], breakout_id=ana.breakout_id)[0]
+    status = queries.control_room(w["workshop"], breakout_ids=[ana.breakout_id])[0]
     assert status.help_requests == [request]
     with pytest.raises(services.Forbidden):
         services.help_handle(actor_id=ana.pk, request_id=request.pk)
     services.help_handle(actor_id=w["lead"].pk, request_id=request.pk)
-    assert queries.control_room(w["workshop"], breakout_id=ana.breakout_id)[0].help_requests == []
+    assert (
+        queries.control_room(w["workshop"], breakout_ids=[ana.breakout_id])[0].help_requests == []
+    )
 
 
 def test_return_to_plenary_keeps_the_boards(w):

@@ -2,20 +2,24 @@
 suggested key points."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from workshops import clustering, queries, services
+from workshops import clustering, roles, services
 from workshops.models import Cluster, Suggestion
 
-from .common import facilitation
+from .common import membership
 
 
-def _board(request, workshop_id, breakout_id):
-    workshop, actor = facilitation(request, workshop_id)
+def _board(request, workshop_id, breakout_id, action="breakout.steer"):
+    """The board and who acts on it, if the table of roles lets them."""
+    workshop, actor = membership(request, workshop_id)
     breakout = get_object_or_404(workshop.breakouts, pk=breakout_id)
+    if not roles.allows(actor, action, breakout):
+        raise PermissionDenied(roles.RULES[action].refusal)
     return workshop, actor, breakout
 
 
@@ -102,9 +106,7 @@ def suggestion_undo(request, workshop_id: int, breakout_id: int, suggestion_id: 
 @require_GET
 def key_points(request: HttpRequest, workshop_id: int, breakout_id: int, cluster_id: int):
     """Suggested key points of a cluster: its most representative cards, one per line."""
-    _workshop, actor, breakout = _board(request, workshop_id, breakout_id)
-    if not queries.can_summarise(actor, breakout):
-        return HttpResponse(status=403)
+    _workshop, _actor, breakout = _board(request, workshop_id, breakout_id, "summary.write")
     cluster = get_object_or_404(Cluster, pk=cluster_id, breakout=breakout)
     cards = {str(c.pk): c for c in cluster.cards.filter(hidden_at=None)}
     texts = [clustering.CardText(pk, c.text, c.kind) for pk, c in cards.items()]

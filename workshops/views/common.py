@@ -1,27 +1,25 @@
-"""Who is asking, for every view: members only, and facilitators by role."""
+"""Who is asking, for every view: members only, and each page by the table of roles."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from workshops import queries
+from workshops import queries, roles
 from workshops.models import Participant, Workshop
 
 
-def membership(request: HttpRequest, workshop_id: int) -> tuple[Workshop, Participant]:
-    """The workshop and who this browser is in it; members only."""
+def membership(
+    request: HttpRequest, workshop_id: int, action: str = "workshop.view"
+) -> tuple[Workshop, Participant]:
+    """The workshop and who this browser is in it, if they may do `action` there."""
     workshop = get_object_or_404(Workshop, pk=workshop_id)
     participant = queries.participant_for(request.session, request.user, workshop.pk)
     if participant is None:
         raise PermissionDenied(_("This workshop is open to its invited members only."))
-    return workshop, participant
-
-
-def facilitation(request: HttpRequest, workshop_id: int) -> tuple[Workshop, Participant]:
-    workshop, participant = membership(request, workshop_id)
-    if not participant.is_facilitator:
-        raise PermissionDenied(_("Only facilitators can open this page."))
+    if not roles.allows(participant, action):
+        raise PermissionDenied(roles.RULES[action].refusal)
     return workshop, participant
 
 
@@ -31,3 +29,13 @@ def place_of(participant: Participant):
     if participant.breakout_id and not participant.is_facilitator and in_breakouts:
         return redirect("workshops:board", participant.workshop_id, participant.breakout_id)
     return redirect("workshops:workshop", participant.workshop_id)
+
+
+def redirect_back(request: HttpRequest, fallback: str, *args):
+    """To the form's `next` page when it is on this site, else to `fallback`."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback, *args)

@@ -3,15 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from workshops import forms, queries, services
 from workshops.models import Breakout, Workshop
 
-from .common import facilitation
+from .common import membership, redirect_back
 
 
 def _control_context(workshop: Workshop, actor) -> dict:
@@ -28,32 +28,8 @@ def _control_context(workshop: Workshop, actor) -> dict:
 
 @login_required
 def control_room(request: HttpRequest, workshop_id: int) -> HttpResponse:
-    workshop, actor = facilitation(request, workshop_id)
-    services.timers_expire()
+    workshop, actor = membership(request, workshop_id, "control.view")
     return render(request, "workshops/control.html", _control_context(workshop, actor))
-
-
-@login_required
-@require_GET
-def control_row(request: HttpRequest, workshop_id: int, breakout_id: int) -> HttpResponse:
-    """One breakout's row, refreshed live when its board or its people change."""
-    workshop, _actor = facilitation(request, workshop_id)
-    statuses = queries.control_room(workshop, breakout_id=breakout_id)
-    if not statuses:
-        raise Http404
-    return render(request, "workshops/control.html#breakout-row", {"status": statuses[0]})
-
-
-@login_required
-@require_GET
-def control_toolbar(request: HttpRequest, workshop_id: int) -> HttpResponse:
-    """The workshop-wide part: mode, anonymity, and help asked outside any breakout."""
-    workshop, _actor = facilitation(request, workshop_id)
-    context = {
-        "workshop": workshop,
-        "waiting": queries.open_help_requests(workshop).filter(breakout=None),
-    }
-    return render(request, "workshops/control.html#toolbar", context)
 
 
 def _phase(actor, workshop, data):
@@ -158,7 +134,7 @@ ACTIONS = {
 @require_POST
 def control_action(request: HttpRequest, workshop_id: int, action: str) -> HttpResponse:
     """Run one steering action; answer htmx with a status line, others with a redirect."""
-    workshop, actor = facilitation(request, workshop_id)
+    workshop, actor = membership(request, workshop_id, "control.view")
     if action not in ACTIONS:
         raise Http404
     form_class, run = ACTIONS[action]
@@ -176,13 +152,13 @@ def control_action(request: HttpRequest, workshop_id: int, action: str) -> HttpR
         response = render(request, "workshops/control.html#status", {"ok": ok, "text": text})
         return trigger_client_event(response, "controlChanged") if ok else response
     (messages.success if ok else messages.error)(request, text)
-    return redirect(request.POST.get("next") or "workshops:control", workshop.pk)
+    return redirect_back(request, "workshops:control", workshop.pk)
 
 
 @login_required
 def people(request: HttpRequest, workshop_id: int) -> HttpResponse:
     """Everyone in the workshop: where they are, whether they are here, what they chose."""
-    workshop, actor = facilitation(request, workshop_id)
+    workshop, actor = membership(request, workshop_id, "control.view")
     context = {
         "workshop": workshop,
         "participant": actor,

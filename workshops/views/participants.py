@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import get_usage
 
-from workshops import queries, services
+from workshops import queries, roles, services
 from workshops.forms import CardForm, ChooseBreakoutForm, HelpForm, JoinForm, RegistrationForm
 from workshops.models import Card, HelpRequest, Participant, Workshop
 
-from .common import membership, place_of
+from .common import membership, place_of, redirect_back
 
 WRONG_LINKS_PER_MINUTE = "30/m"  # per address
 
@@ -35,14 +35,16 @@ def _remember(request: HttpRequest, participant: Participant) -> None:
 
 
 def join(request: HttpRequest, token: str) -> HttpResponse:
-    # Only wrong links count: a whole city hall may share one address and join at once.
-    guesses = get_usage(request, group="join", key="ip", rate=WRONG_LINKS_PER_MINUTE)
-    if guesses and guesses["count"] >= guesses["limit"]:
-        return render(request, "workshops/too_many.html", status=429)
     try:
         invite = services.invite_for_token(token)
     except services.NotFound as exc:
-        get_usage(request, group="join", key="ip", rate=WRONG_LINKS_PER_MINUTE, increment=True)
+        # Only wrong links count, and a valid one is never refused: a whole city hall
+        # may share one address, and one guesser there must not lock its people out.
+        guesses = get_usage(
+            request, group="join", key="ip", rate=WRONG_LINKS_PER_MINUTE, increment=True
+        )
+        if guesses and guesses["should_limit"]:
+            return render(request, "workshops/too_many.html", status=429)
         raise Http404(str(exc.message)) from None
     workshop = invite.workshop
     current = queries.participant_for(request.session, request.user, workshop.pk)
@@ -79,7 +81,6 @@ def here(request: HttpRequest, workshop_id: int) -> HttpResponse:
 
 def workshop_page(request: HttpRequest, workshop_id: int, choose_form=None) -> HttpResponse:
     workshop, participant = membership(request, workshop_id)
-    services.timers_expire()
     context = {
         "workshop": workshop,
         "participant": participant,
@@ -148,15 +149,14 @@ def ask_for_help(request: HttpRequest, workshop_id: int) -> HttpResponse:
         context = {"workshop_id": workshop_id, "help_open": _help_open(participant)}
         return render(request, "workshops/_help.html", context)
     messages.success(request, _("The facilitators have been told."))
-    return redirect(request.POST.get("next") or "workshops:here", workshop_id)
+    return redirect_back(request, "workshops:here", workshop_id)
 
 
 def board(request: HttpRequest, workshop_id: int, breakout_id: int) -> HttpResponse:
     workshop, participant = membership(request, workshop_id)
     breakout = get_object_or_404(workshop.breakouts.select_related("challenge"), pk=breakout_id)
-    services.timers_expire()
     in_plenary = workshop.mode == Workshop.Mode.PLENARY and not participant.is_facilitator
-    if in_plenary or not queries.can_view_board(participant, breakout):
+    if in_plenary or not roles.allows(participant, "board.view", breakout):
         return place_of(participant)
     forms = {kind: CardForm(kind) for kind in Card.Kind.values}
     kind = request.POST.get("kind")
@@ -179,9 +179,12 @@ def board(request: HttpRequest, workshop_id: int, breakout_id: int) -> HttpRespo
     context = {
         "workshop": workshop,
         "participant": participant,
-        "can_moderate": queries.can_steer(participant, breakout),
-        "can_cluster": queries.can_cluster(participant, breakout),
-        "can_summarise": queries.can_summarise(participant, breakout),
+        "can_post": roles.allows(participant, "card.post", breakout),
+        "can_moderate": roles.allows(participant, "card.hide", breakout),
+        "can_cluster": roles.allows(participant, "cluster.edit", breakout),
+        "cluster_if_open": roles.only_while_open(participant, "cluster.edit", breakout),
+        "can_summarise": roles.allows(participant, "summary.write", breakout),
+        "can_vote": roles.allows(participant, "vote", breakout),
         "my_votes": queries.my_votes(participant, breakout),
         "presence": queries.presence_view(breakout),
         "help_open": _help_open(participant),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from workshops import forms, queries, services
 from workshops.models import AgendaSegment, Breakout, Challenge, Invite, Participant
 
-from .common import facilitation
+from .common import membership
 
 
 def _valid_zone(name: str | None) -> str:
@@ -63,7 +63,7 @@ def _parts(part: str, workshop, items) -> list:
 @login_required
 def prepare(request: HttpRequest, workshop_id: int) -> HttpResponse:
     """One page to set a workshop up; each form posts to its own part."""
-    workshop, actor = facilitation(request, workshop_id)
+    workshop, actor = membership(request, workshop_id, "workshop.prepare")
     with timezone.override(workshop.timezone):
         details = forms.WorkshopForm(request.POST or None, instance=workshop, prefix="details")
         if request.method == "POST" and details.is_valid():
@@ -95,7 +95,7 @@ def prepare(request: HttpRequest, workshop_id: int) -> HttpResponse:
 @require_POST
 def prepare_part(request: HttpRequest, workshop_id: int, part: str, pk: int | None = None):
     """Add (pk None) or change a segment, challenge or breakout."""
-    workshop, actor = facilitation(request, workshop_id)
+    workshop, actor = membership(request, workshop_id, "workshop.prepare")
     if part not in PARTS:
         raise Http404
     model, _form, save, _delete = PARTS[part]
@@ -123,7 +123,7 @@ def prepare_part(request: HttpRequest, workshop_id: int, part: str, pk: int | No
 @login_required
 @require_POST
 def prepare_delete(request: HttpRequest, workshop_id: int, part: str, pk: int) -> HttpResponse:
-    workshop, actor = facilitation(request, workshop_id)
+    workshop, actor = membership(request, workshop_id, "workshop.prepare")
     if part not in PARTS:
         raise Http404
     delete = PARTS[part][3]
@@ -140,7 +140,7 @@ def prepare_delete(request: HttpRequest, workshop_id: int, part: str, pk: int) -
 @require_POST
 def duplicate(request: HttpRequest, workshop_id: int) -> HttpResponse:
     """Start a new workshop from this one, as a template."""
-    workshop, actor = facilitation(request, workshop_id)
+    workshop, actor = membership(request, workshop_id, "workshop.prepare")
     with timezone.override(workshop.timezone):
         form = forms.DuplicateForm(request.POST)
         if not form.is_valid():
@@ -156,7 +156,7 @@ def duplicate(request: HttpRequest, workshop_id: int) -> HttpResponse:
 @login_required
 def invites(request: HttpRequest, workshop_id: int) -> HttpResponse:
     """The workshop link(s) and personal invitations; each link is shown once."""
-    workshop, actor = facilitation(request, workshop_id)
+    workshop, actor = membership(request, workshop_id, "invites.manage")
     new_links = []
     with timezone.override(workshop.timezone):
         link_form = forms.InviteForm(request.POST if "label" in request.POST else None)
@@ -215,7 +215,7 @@ def _links_csv(links: list[dict]) -> HttpResponse:
 @login_required
 @require_POST
 def invite_revoke(request: HttpRequest, workshop_id: int, invite_id: int) -> HttpResponse:
-    _workshop, actor = facilitation(request, workshop_id)
+    _workshop, actor = membership(request, workshop_id, "invites.manage")
     invite = get_object_or_404(Invite, pk=invite_id, workshop_id=workshop_id)
     try:
         services.invite_revoke(actor_id=actor.pk, invite_id=invite.pk)
@@ -227,7 +227,7 @@ def invite_revoke(request: HttpRequest, workshop_id: int, invite_id: int) -> Htt
 @login_required
 def team(request: HttpRequest, workshop_id: int) -> HttpResponse:
     """The facilitation team: roles, and which breakouts each host steers."""
-    workshop, actor = facilitation(request, workshop_id)
+    workshop, actor = membership(request, workshop_id, "team.manage")
     add_form = forms.TeamAddForm(workshop, request.POST if "username" in request.POST else None)
     if add_form.is_bound and add_form.is_valid():
         try:
@@ -260,7 +260,7 @@ def team(request: HttpRequest, workshop_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def team_member(request: HttpRequest, workshop_id: int, member_id: int) -> HttpResponse:
-    workshop, actor = facilitation(request, workshop_id)
+    workshop, actor = membership(request, workshop_id, "team.manage")
     form = forms.TeamMemberForm(workshop, request.POST, prefix=f"member-{member_id}")
     if form.is_valid():
         try:

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 from workshops import forms, queries, services
 from workshops.models import Recommendation
 
-from .common import facilitation
+from .common import membership
 
 
 @login_required
 def report(request: HttpRequest, workshop_id: int, new_form=None) -> HttpResponse:
-    workshop, actor = facilitation(request, workshop_id)
+    workshop, actor = membership(request, workshop_id, "report.view")
     items = [
         (
             item,
@@ -47,7 +47,7 @@ def report(request: HttpRequest, workshop_id: int, new_form=None) -> HttpRespons
 @login_required
 @require_POST
 def recommendation_save(request, workshop_id: int, recommendation_id: int | None = None):
-    workshop, actor = facilitation(request, workshop_id)
+    workshop, actor = membership(request, workshop_id, "report.view")
     prefix = f"rec-{recommendation_id}" if recommendation_id else "new"
     form = forms.RecommendationForm(workshop, request.POST, prefix=prefix)
     if not form.is_valid():
@@ -63,7 +63,7 @@ def recommendation_save(request, workshop_id: int, recommendation_id: int | None
             recommendation_id=recommendation_id,
             version=form.cleaned_data["version"] or 0,
         )
-    except services.SummaryConflict as exc:
+    except services.TextConflict as exc:
         messages.error(
             request,
             _("%(why)s Their text: %(text)s") % {"why": exc.message, "text": exc.data["current"]},
@@ -78,7 +78,7 @@ def recommendation_save(request, workshop_id: int, recommendation_id: int | None
 @login_required
 @require_POST
 def recommendation_delete(request, workshop_id: int, recommendation_id: int):
-    workshop, actor = facilitation(request, workshop_id)
+    workshop, actor = membership(request, workshop_id, "report.view")
     get_object_or_404(Recommendation, pk=recommendation_id, workshop=workshop)
     try:
         services.recommendation_delete(
