@@ -208,8 +208,6 @@ WS_RATE_STRIKES = int(os.environ.get("WS_RATE_STRIKES", "20"))
 # Far above those: a connection past this is dropped by Daphne itself (flood_guard.py).
 WS_FLOOD_PER_SECOND = float(os.environ.get("WS_FLOOD_PER_SECOND", "50"))
 WS_FLOOD_BURST = int(os.environ.get("WS_FLOOD_BURST", "200"))
-# Keys of the shared limits start with this (tests keep theirs apart).
-LIMITS_NAMESPACE = os.environ.get("LIMITS_NAMESPACE", "")
 
 # Reverse proxies in front of the app, each adding the address it saw to
 # X-Forwarded-For: the client is the address the outermost trusted proxy saw.

@@ -44,7 +44,6 @@ class Limits:
         self.clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     async def take(self, key: str, rate: float, burst: float, cost: float = 1) -> bool:
-        key = f"{settings.LIMITS_NAMESPACE}:{key}"
         if not settings.REDIS_URL:
             return self._local_bucket(key, rate, burst).allow(cost)
         try:

@@ -64,6 +64,18 @@ def needs_chromium():
     )
 
 
+@pytest.fixture(autouse=True)
+def fresh_limits():
+    """Every test starts with full limits: counts of earlier tests (in this process, or
+    in Redis) do not carry over."""
+    from django.core.cache import cache
+
+    from realtime.limits import limits
+
+    limits.local.clear()
+    cache.clear()
+
+
 @pytest.fixture
 def output_dir() -> Path:
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)

@@ -2,13 +2,17 @@
 
 import uuid
 from datetime import UTC, datetime
+from functools import cache
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 
 from workshops import queries, services
 from workshops.models import Breakout, Challenge, Participant, Workshop
+
+PASSWORD = "a-long-password-1"
 
 
 def make_workshop(title="Workshop", breakouts=2, allow_anonymous=False) -> Workshop:
@@ -39,10 +43,17 @@ def make_participant(workshop: Workshop, room: Breakout | None = None, name="Ana
     return Participant.objects.create(workshop=workshop, breakout=room, display_name=name)
 
 
+@cache
+def password_hash() -> str:
+    """The hash of every test facilitator's password, computed once (hashing is slow
+    on purpose)."""
+    return make_password(PASSWORD)
+
+
 def make_facilitator(
     workshop: Workshop, username="facilitator", team_role=Participant.Team.LEAD
 ) -> Participant:
-    user = get_user_model().objects.create_user(username=username, password="a-long-password-1")
+    user = get_user_model().objects.create(username=username, password=password_hash())
     return Participant.objects.create(
         workshop=workshop,
         user=user,

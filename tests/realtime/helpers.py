@@ -11,7 +11,8 @@ ORIGIN = b"http://127.0.0.1"
 
 
 async def open_socket(participant, room=None, *, origin=ORIGIN, query="", cookie=True):
-    """A connected communicator for this participant's view of a board (or the plenary)."""
+    """A communicator for this participant's view of a board (or the plenary), and
+    whether the server opened it for that page ("ready")."""
     params = [f"breakout={room.pk}"] if room is not None else []
     if query:
         params.append(query)
@@ -24,21 +25,20 @@ async def open_socket(participant, room=None, *, origin=ORIGIN, query="", cookie
         headers.append((b"cookie", f"sessionid={value}".encode()))
     communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, _ = await communicator.connect()
-    if connected:
-        await _wait_until_ready(communicator)
-    return communicator, connected
+    return communicator, connected and await _ready(communicator)
 
 
-async def _wait_until_ready(communicator) -> None:
-    """Wait for "ready" (the socket is open for its page); a refusal instead stays in
-    the queue, in order, for the test to read."""
+async def _ready(communicator) -> bool:
+    """Whether "ready" came (the socket is open for its page); a refusal instead stays
+    in the queue, in order, for the test to read."""
     first = await communicator.receive_output(timeout=5)
     if first.get("text") and json.loads(first["text"])["type"] == "ready":
-        return
+        return True
     queue = communicator.output_queue
     rest = [queue.get_nowait() for _ in range(queue.qsize())]
     for output in [first, *rest]:
         queue.put_nowait(output)
+    return False
 
 
 def card_message(text="A practice", kind="practice", op_id=None, **extra):

@@ -8,6 +8,7 @@ import random
 import websockets
 from channels.db import database_sync_to_async
 
+from tests.realtime.frames import PartJoiner
 from tests.realtime.replica import BoardReplica
 from workshops.models import Breakout, Card
 
@@ -43,8 +44,11 @@ class LiveClient:
                     self.socket, attempt = socket, 0
                     self.connections += 1
                     await self.send_all(self.replica.on_open())
+                    joiner = PartJoiner()
                     async for frame in socket:
-                        await self.send_all(self.replica.receive(json.loads(frame)))
+                        message = joiner.message(frame)
+                        if message is not None:
+                            await self.send_all(self.replica.receive(message))
                         if self.replica.retry_wanted:
                             self.replica.retry_wanted = False
                             self.schedule_retry()

@@ -65,8 +65,10 @@ class BoardReplica:
             return []
         if event["seq"] > self.seq + 1:
             return [self.resume()]
-        if event["name"] == "card.created":
+        if event["name"] in ("card.created", "card.restored", "card.hidden"):
             card = event["data"]["card"]
             self.cards[card["id"]] = card["text"]
+        elif event["name"] == "card.removed":
+            self.cards.pop(event["data"]["card"]["id"], None)
         self.seq = event["seq"]
         return []

@@ -4,17 +4,14 @@ with the board the database holds. Each scenario's figures go to fault-scenarios
 
 import asyncio
 import json
-import shutil
-import subprocess
 
 import pytest
 from django.db import connection
 
-from tests.conftest import require
 from tests.factories import breakout, make_participant, make_workshop, session_cookie
 from tests.proxy import TcpProxy
 from tests.realtime.live_client import LiveClient, workload
-from tests.servers import daphne, free_port, shared_database_url, wait_for_port
+from tests.servers import RedisServer, daphne, shared_database_url
 from workshops.models import Card
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
@@ -93,39 +90,6 @@ def test_killing_one_of_two_daphnes(needs_postgres, needs_redis, output_dir, rec
     record(report)
     check(report)
     assert report["reconnections"] >= CLIENTS_PER_ROOM
-
-
-class RedisServer:
-    """A private redis-server on its own port, so restarting it disturbs no one else."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        require(binary is not None, "redis-server", "apt-get install redis-server")
-        self.process = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port, self.process)
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.wait()
 
 
 def test_restarting_redis(needs_postgres, needs_redis, output_dir, record):

@@ -82,6 +82,19 @@ def test_guessing_invite_links_is_rate_limited(workshop, client):
     assert Participant.objects.count() == 0
 
 
+def test_a_valid_link_still_works_after_many_wrong_ones(workshop, client):
+    token = services.invite_create(workshop=workshop, label="city hall")
+    for _ in range(40):
+        client.get(reverse("workshops:join", args=[secrets.token_urlsafe(32)]))
+    wrong = client.get(reverse("workshops:join", args=[secrets.token_urlsafe(32)]))
+    assert wrong.status_code == 429
+    valid = client.get(reverse("workshops:join", args=[token]))
+    assert valid.status_code == 200
+    joined = client.post(reverse("workshops:join", args=[token]), {"display_name": "Ana"})
+    assert joined.status_code == 302
+    assert Participant.objects.get().display_name == "Ana"
+
+
 def test_many_people_joining_from_one_address_are_not_limited(workshop, client):
     token = services.invite_create(workshop=workshop, label="city hall")
     url = reverse("workshops:join", args=[token])

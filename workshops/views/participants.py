@@ -101,7 +101,7 @@ def workshop_page(request: HttpRequest, workshop_id: int, choose_form=None) -> H
 
 @require_POST
 def choose_breakout(request: HttpRequest, workshop_id: int) -> HttpResponse:
-    workshop, participant = membership(request, workshop_id)
+    workshop, participant = membership(request, workshop_id, "breakout.choose")
     form = ChooseBreakoutForm(workshop, request.POST)
     if form.is_valid():
         try:
@@ -118,7 +118,7 @@ def choose_breakout(request: HttpRequest, workshop_id: int) -> HttpResponse:
 @require_POST
 def register(request: HttpRequest, workshop_id: int) -> HttpResponse:
     """Sign up for (or out of) a registration-only part of the agenda."""
-    workshop, participant = membership(request, workshop_id)
+    workshop, participant = membership(request, workshop_id, "segment.register")
     form = RegistrationForm(workshop, request.POST)
     if form.is_valid():
         services.registration_set(
@@ -136,7 +136,7 @@ def _help_open(participant: Participant) -> bool:
 def ask_for_help(request: HttpRequest, workshop_id: int) -> HttpResponse:
     """Raise a hand, ask for help, or (with `withdraw`) take it back; GET shows the
     current state (after a facilitator handled it)."""
-    _workshop, participant = membership(request, workshop_id)
+    _workshop, participant = membership(request, workshop_id, "help.ask")
     if "withdraw" in request.POST:
         services.help_withdraw(participant_id=participant.pk, workshop_id=workshop_id)
     elif request.method == "POST":
