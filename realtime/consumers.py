@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from workshops import queries, roles, services
-from workshops.models import Breakout, Participant
+from workshops.models import Breakout
 
 from . import access, groups, presence, protocol
 from .beacon import beacon
@@ -345,11 +345,9 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             breakout_id=self.breakout_id,
             **arguments,
         )
-        if message.type == "vote":
-            await self.send_my_votes()
 
     async def send_my_votes(self) -> None:
-        mine = await database_sync_to_async(my_votes_of)(
+        mine = await database_sync_to_async(queries.my_votes_of)(
             self.access.participant_id, self.breakout_id
         )
         await self.send_message(protocol.my_votes(mine=mine))
@@ -424,15 +422,13 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         if self.view == "plenary" and not self.ended:
             await self.send_message(protocol.recommendations())
 
+    async def votes_mine(self, message):
+        if message["breakout"] == self.breakout_id and self.may_see_board():
+            await self.send_message(protocol.my_votes(mine=message["mine"]))
+
     async def help_handled(self, message):
         if not self.ended:
             await self.send_message(protocol.help_state(open=False))
-
-
-def my_votes_of(participant_id: int, breakout_id: int) -> dict[str, int]:
-    return queries.my_votes(
-        Participant.objects.get(pk=participant_id), Breakout.objects.get(pk=breakout_id)
-    )
 
 
 def _int_or_none(value: str | None) -> int | None:

@@ -78,13 +78,13 @@ def render(workshop_id: int, pending: Pending, languages) -> dict[str, list[str]
     frames = {}
     for language in languages:
         with translation.override(language):
-            html = "".join(
+            fragments = [
                 render_to_string("workshops/control.html#breakout-row", {"status": status})
                 for status in rows
-            )
+            ]
             if toolbar:
-                html += render_to_string("workshops/control.html#toolbar", toolbar)
-        frames[language] = protocol.frames(protocol.control(html=html))
+                fragments.append(render_to_string("workshops/control.html#toolbar", toolbar))
+        frames[language] = protocol.frames(protocol.control(fragments=fragments))
     return frames
 
 

@@ -206,10 +206,10 @@ def recommendations() -> dict[str, Any]:
     return {"type": "recommendations"}
 
 
-def control(*, html: str) -> dict[str, Any]:
-    """Control room only: rows of breakouts or the workshop's toolbar, rendered anew;
-    each element replaces the one with its id."""
-    return {"type": "control", "html": html}
+def control(*, fragments: list[str]) -> dict[str, Any]:
+    """Control room only: rows of breakouts and the workshop's toolbar, rendered anew;
+    each fragment replaces the element with its id."""
+    return {"type": "control", "fragments": fragments}
 
 
 def help_state(*, open: bool) -> dict[str, Any]:

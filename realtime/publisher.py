@@ -115,6 +115,12 @@ def everyone_to_their_place(workshop_id: int) -> None:
     send(groups.workshop(workshop_id), {"type": "workshop.go"})
 
 
+def my_votes(participant_id: int, breakout_id: int) -> None:
+    mine = queries.my_votes_of(participant_id, breakout_id)
+    message = {"type": "votes.mine", "breakout": breakout_id, "mine": mine}
+    send(groups.participant(participant_id), message)
+
+
 def help_handled(participant_id: int) -> None:
     send(groups.participant(participant_id), {"type": "help.handled"})
 

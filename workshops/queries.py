@@ -144,9 +144,13 @@ def votes_view(breakout: Breakout) -> dict[str, Any]:
 
 def my_votes(participant: Participant, breakout: Breakout) -> dict[str, int]:
     """Only for this person: where their dots are."""
+    return my_votes_of(participant.pk, breakout.pk)
+
+
+def my_votes_of(participant_id: int, breakout_id: int) -> dict[str, int]:
     mine = Counter()
     for card_id, cluster_id in Vote.objects.filter(
-        voter=participant, breakout=breakout
+        voter_id=participant_id, breakout_id=breakout_id
     ).values_list("card_id", "cluster_id"):
         mine[f"card:{card_id}" if card_id else f"cluster:{cluster_id}"] += 1
     return dict(mine)

@@ -192,6 +192,7 @@ function applyEvent(event) {
   APPLY[event.name]?.(event);
   if (event.op_id) removePending(event.op_id);
   state.seq = event.seq;
+  board.dataset.seq = state.seq;
   doneResuming();
 }
 
@@ -205,6 +206,7 @@ function applySnapshot(snapshot) {
   applyState(readState());
   markDraggable();
   state.seq = snapshot.seq;
+  board.dataset.seq = state.seq;
   state.epoch = snapshot.epoch;
   for (const op of outbox.load()) showPending(op);
   doneResuming();

@@ -6,26 +6,51 @@ import { serverNow } from "./timer.js";
 const table = document.getElementById("control");
 const status = document.getElementById("connection-status");
 
-function replaceRendered(html) {
-  const template = document.createElement("template");
-  template.innerHTML = html;
-  for (const element of [...template.content.children]) {
-    const current = document.getElementById(element.id);
-    if (!current) continue;
-    // Keep the keyboard where it was: a control inside a replaced row keeps its focus.
-    const focused = current.contains(document.activeElement) ? document.activeElement.id : null;
-    current.replaceWith(element);
-    window.htmx.process(element);
-    if (focused) document.getElementById(focused)?.focus();
+// An element whose form is being sent waits: htmx drops the answer of a form that left
+// the page, and the answer says whether the action worked.
+const waiting = new Map();
+
+function busy(element) {
+  return element.matches(".htmx-request") || element.querySelector(".htmx-request");
+}
+
+function replace(element) {
+  const current = document.getElementById(element.id);
+  if (!current) return;
+  if (busy(current)) {
+    waiting.set(element.id, element);
+    return;
+  }
+  // Keep the keyboard where it was: a control inside a replaced row keeps its focus.
+  const focused = current.contains(document.activeElement) ? document.activeElement.id : null;
+  current.replaceWith(element);
+  window.htmx.process(element);
+  if (focused) document.getElementById(focused)?.focus();
+}
+
+// Each fragment is parsed alone: a table row and a form do not share a parser state.
+function replaceRendered(fragments) {
+  for (const html of fragments) {
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    replace(template.content.firstElementChild);
   }
 }
+
+document.body.addEventListener("htmx:afterRequest", () => {
+  setTimeout(() => {
+    const pending = [...waiting.values()];
+    waiting.clear();
+    pending.forEach(replace);
+  });
+});
 
 connectLive({
   url: table.dataset.wsUrl,
   onState: (state) => showState(status, state),
   onOpen: () => {},
   onMessage: (message) => {
-    if (message.type === "control") replaceRendered(message.html);
+    if (message.type === "control") replaceRendered(message.fragments);
   },
 });
 

@@ -24,7 +24,7 @@ SERVER_MESSAGES = [
     protocol.message(html="<li>Back in 5 minutes</li>"),
     protocol.go(),
     protocol.help_state(open=False),
-    protocol.control(html="<tr id='breakout-row-1'></tr>"),
+    protocol.control(fragments=["<tr id='breakout-row-1'></tr>", "<section id='toolbar'>"]),
     protocol.ack(op_id=uuid.uuid4(), seq=3),
     protocol.error(code="invalid", message="No.", op_id=uuid.uuid4(), retryable=True),
     protocol.my_votes(mine={"card:1": 2}),

@@ -148,9 +148,9 @@ async def test_help_reaches_the_control_room_and_its_answer_the_participant(w):
         kind="help",
         note="Lost",
     )
-    row = (await next_of(control, "control"))["html"]
+    row = "".join((await next_of(control, "control"))["fragments"])
     while "Lost" not in row:
-        row = (await next_of(control, "control"))["html"]
+        row = "".join((await next_of(control, "control"))["fragments"])
     assert f'id="breakout-row-{w["first"].pk}"' in row
     request = await database_sync_to_async(HelpRequest.objects.get)()
     await run(services.help_handle, actor_id=w["lead"].pk, request_id=request.pk)

@@ -40,6 +40,11 @@ def plenary_message(workshop_id: int, message: dict) -> None:
     _after_commit(publisher.plenary_message, workshop_id, message)
 
 
+def my_votes(participant_id: int, breakout_id: int) -> None:
+    """Where this person's dots are now, to every page they have open on the board."""
+    _after_commit(publisher.my_votes, participant_id, breakout_id)
+
+
 def help_handled(participant_id: int) -> None:
     _after_commit(publisher.help_handled, participant_id)
 

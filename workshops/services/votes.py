@@ -9,6 +9,7 @@ from workshops import queries
 from workshops.errors import Forbidden, Invalid, NotFound
 from workshops.models import Breakout, Vote
 
+from . import publish
 from .board import Ack, append_event, board_cards, board_cluster, board_write, digest
 
 VOTE_BUDGET_MAX = 50
@@ -49,6 +50,7 @@ def vote(
             op_id=op_id,
             digest=content,
         )
+        publish.my_votes(actor.pk, breakout.pk)
     return Ack(op_id=op_id, seq=event.seq)
 
 
