@@ -3,6 +3,7 @@ limits; then a service does the work and the consumer acks. It never writes to t
 database itself, and forwards broadcast frames unchanged once it has checked that its
 reader may still see them (access.py, refreshed by messages and by the beacon)."""
 
+import asyncio
 import logging
 from types import SimpleNamespace
 from urllib.parse import parse_qsl
@@ -151,12 +152,21 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         """Out of every group, the beacon and the presence of its board."""
         beacon.unwatch(self)
         rooms.unwatch(self)
-        for group in self.joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
-        self.joined = []
-        await self.leave_presence()
+        joined, self.joined = self.joined, []
+        for group in joined:
+            await self.leave_group(group)
+        await self.leave_presence(self.breakout_id if self.view == "board" else None)
 
-    async def leave_presence(self) -> None:
+    async def leave_group(self, group: str) -> None:
+        """A group left when the channel layer answers. If it does not (Redis is down),
+        nothing is lost: deliveries are checked against what the reader may see."""
+        try:
+            await asyncio.wait_for(self.channel_layer.group_discard(group, self.channel_name), 1)
+        except Exception as exc:
+            logger.warning("could not leave %s: %r", group, exc)
+
+    async def leave_presence(self, board: int | None) -> None:
+        """No longer counted as here (on `board`, whose presence then changes)."""
         if not self.counts_as_present:
             return
         self.counts_as_present = False
@@ -164,8 +174,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             await database_sync_to_async(services.presence_leave)(channel_name=self.channel_name)
         except DatabaseError as exc:
             logger.warning("presence not cleared (it goes stale): %s", exc)
-        if self.view == "board":
-            presence.changed(self.breakout_id)
+        if board is not None:
+            presence.changed(board)
 
     async def send_message(self, message: dict) -> None:
         for frame in protocol.frames(message):
@@ -182,12 +192,12 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             return
         self.ended = True
         await self.send_message(protocol.error(code=code, message=message))
-        await self.close(code=close_code)
-        await self.leave()
+        await self.close(code=close_code)  # the server's disconnect then leaves the groups
 
     async def refuse(self, code: str, message: str, close_code: int) -> None:
         """End, and stop: frames still queued behind this one (a flood) are dropped."""
         await self.end(code, message, close_code)
+        await self.leave()
         raise StopConsumer
 
     # Who may see what, now ------------------------------------------------------------
@@ -221,11 +231,11 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             await self.send_message(protocol.go())
 
     async def leave_board(self) -> None:
+        self.view = "left"  # from now on, nothing of the board is delivered
         group = groups.breakout(self.breakout_id)
-        await self.channel_layer.group_discard(group, self.channel_name)
         self.joined.remove(group)
-        await self.leave_presence()
-        self.view = "left"
+        await self.leave_presence(self.breakout_id)
+        await self.leave_group(group)
 
     async def refresh(self, current: access.Access | None, heads: dict[int, int], now: str):
         """From the beacon: the access the database holds and the heads of the boards."""
