@@ -127,6 +127,7 @@ MemberView = Callable[[Payload, Seen], Projected]
 
 def same_for_members(name: str) -> MemberView:
     def project(payload: Payload, seen: Seen) -> Projected:
+        """the same"""
         return Projected(name, payload.model_dump(mode="json", exclude_unset=True))
 
     return project
@@ -134,6 +135,7 @@ def same_for_members(name: str) -> MemberView:
 
 def card_unless_hidden(name: str) -> MemberView:
     def project(payload: CardPayload, seen: Seen) -> Projected:
+        """the same, or `skip` when the card is hidden now"""
         if payload.card.hidden or payload.card.id in seen.hidden:
             return SKIP
         return Projected(name, payload.model_dump(mode="json"))
@@ -142,10 +144,12 @@ def card_unless_hidden(name: str) -> MemberView:
 
 
 def card_removed(payload: CardPayload, seen: Seen) -> Projected:
+    """`card.removed` with the card's id only"""
     return Projected("card.removed", {"card": {"id": payload.card.id}})
 
 
 def layout_of_visible_cards(payload: LayoutPayload, seen: Seen) -> Projected:
+    """the same, without the ids of cards hidden now"""
     data = payload.model_dump(mode="json")
     if any(card_id in seen.hidden for c in payload.clusters for card_id in c.card_ids):
         for cluster in data["clusters"]:

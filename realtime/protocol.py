@@ -27,6 +27,14 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_BIG = 4413
 CLOSE_POLICY = 4429
 CLOSE_TRY_AGAIN = 4503
+CLOSE_CODES = {
+    CLOSE_UNSUPPORTED_DATA: "a binary frame was sent",
+    CLOSE_NO_SESSION: "no valid session: open the invitation link again (do not reconnect)",
+    CLOSE_FORBIDDEN: "not allowed here, or removed from the workshop (do not reconnect)",
+    CLOSE_TOO_BIG: "a frame over the limit reached the application",
+    CLOSE_POLICY: "too many messages or connections: reconnect later",
+    CLOSE_TRY_AGAIN: "the database is unavailable: reconnect later",
+}
 
 
 class ClientMessage(BaseModel):
@@ -42,6 +50,9 @@ class Resume(ClientMessage):
 
 
 class CardCreate(ClientMessage):
+    """A practice or a difficulty (`kind`) of 1 to 1,000 characters; anonymous when the
+    workshop allows it."""
+
     type: Literal["card.create"]
     op_id: UUID
     kind: str = Field(max_length=20)
@@ -76,6 +87,8 @@ class CardMove(ClientMessage):
 
 
 class ClusterRename(ClientMessage):
+    """A new title (empty: untitled)."""
+
     type: Literal["cluster.rename"]
     op_id: UUID
     cluster_id: int
@@ -83,6 +96,8 @@ class ClusterRename(ClientMessage):
 
 
 class ClusterReorder(ClientMessage):
+    """Move a cluster to `position` (1 is first)."""
+
     type: Literal["cluster.reorder"]
     op_id: UUID
     cluster_id: int
@@ -90,6 +105,8 @@ class ClusterReorder(ClientMessage):
 
 
 class ClusterMerge(ClientMessage):
+    """Every card of one cluster into another; the emptied one goes."""
+
     type: Literal["cluster.merge"]
     op_id: UUID
     cluster_id: int
@@ -243,7 +260,8 @@ def error(
 
 
 def my_votes(*, mine: dict[str, int]) -> dict[str, Any]:
-    """Only to the voter: where their dots are (the client counts what is left)."""
+    """Only to the voter's pages on the board: where their dots are (the client counts
+    what is left of the budget)."""
     return {"type": "votes.mine", "mine": mine}
 
 
@@ -251,6 +269,25 @@ def part(*, id: str, index: int, count: int, text: str) -> dict[str, Any]:
     """A piece of a message too large for one frame: the `text` of parts 0 to count-1,
     joined, is the message."""
     return {"type": "part", "id": id, "index": index, "count": count, "text": text}
+
+
+# Every message the server sends, in the order the README lists them.
+SERVER_MESSAGES = [
+    ready,
+    event,
+    snapshot,
+    head,
+    presence,
+    message,
+    go,
+    recommendations,
+    control,
+    help_state,
+    ack,
+    error,
+    my_votes,
+    part,
+]
 
 
 def encode(message: dict[str, Any]) -> str:

@@ -21,11 +21,14 @@ def socket_url(base: str, participant, room) -> str:
 
 
 async def connect(base, participant, room, cookie):
-    return await websockets.connect(
+    """A socket opened for the board: "ready" says its groups are joined."""
+    client = await websockets.connect(
         socket_url(base, participant, room),
         origin="http://127.0.0.1",
         additional_headers={"Cookie": f"sessionid={cookie}"},
     )
+    await next_of_type(client, "ready")
+    return client
 
 
 async def next_of_type(client, kind: str, timeout: float = 10) -> dict:
