@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from .export.report import SECTION_TITLES
 from .models import (
     CARD_TEXT_MAX,
     DISPLAY_NAME_MAX,
@@ -262,15 +263,39 @@ class WorkshopForm(forms.ModelForm):
         choices=[(name, name) for name in TIME_ZONES],
         help_text=_("Dates and times of the workshop and its agenda are in this time zone."),
     )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages of interpretation"),
+        choices=settings.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = Workshop
-        fields = ["title", "background", "timezone", "starts_at", "ends_at", "allow_anonymous"]
+        fields = [
+            "title",
+            "background",
+            "audience",
+            "timezone",
+            "starts_at",
+            "ends_at",
+            "language",
+            "languages",
+            "allow_anonymous",
+        ]
         widgets = {
             "starts_at": DATETIME_INPUT,
             "ends_at": DATETIME_INPUT,
             "background": forms.Textarea(attrs={"rows": 5}),
+            "audience": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or settings.LANGUAGE_CODE
 
     def clean(self):
         data = super().clean()
@@ -426,3 +451,16 @@ class RecommendationForm(WorkshopScopedForm):
         super().__init__(workshop, *args, **kwargs)
         self.fields["clusters"].label_from_instance = lambda c: f"{c.breakout.name}: {c}"
         self.fields["cards"].label_from_instance = lambda c: c.text[:100]
+
+
+class ReportOptionsForm(forms.Form):
+    sections = forms.MultipleChoiceField(
+        label=_("Sections of the report"),
+        choices=[(key, title) for key, title in SECTION_TITLES.items()],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    authors = forms.BooleanField(
+        label=_("Show the names of the cards’ authors (never of anonymous cards)"),
+        required=False,
+    )

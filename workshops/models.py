@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+import uuid
 from datetime import timedelta
 from functools import cached_property
 
@@ -16,12 +17,29 @@ def new_epoch() -> int:
     return secrets.randbelow(2**31 - 1) + 1
 
 
+REPORT_SECTIONS = ("background", "proceedings", "recommendations", "participation")
+
+
+def all_report_sections() -> list[str]:
+    return list(REPORT_SECTIONS)
+
+
 class Workshop(models.Model):
+    # Names the workshop across servers: a backup imported twice is refused.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     background = models.TextField(_("background"), blank=True)
+    audience = models.TextField(_("audience"), blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    language = models.CharField(
+        _("working language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    # Languages of interpretation, besides the working language.
+    languages = models.JSONField(_("languages of interpretation"), default=list, blank=True)
+    report_sections = models.JSONField(default=all_report_sections)
+    report_authors = models.BooleanField(_("show authors’ names in the report"), default=False)
 
     class Mode(models.TextChoices):
         PLENARY = "plenary", _("Plenary")
@@ -436,3 +454,17 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class ReportLink(models.Model):
+    """A read-only link to a workshop's report, for people without an account. Only a
+    hash of its token is kept."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="report_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"report link of {self.workshop}"

@@ -59,6 +59,7 @@ RULES: dict[str, Rule] = {
     "control.view":       Rule((ALL, ALL, ALL, ALL, NO), TEAM),
     "report.view":        Rule((ALL, ALL, ALL, ALL, NO), TEAM),
     "report.write":       Rule((ALL, NO, ALL, NO, NO), _("Only the lead facilitator or a rapporteur writes the report.")),  # noqa: E501
+    "report.share":       Rule((ALL, NO, NO, NO, NO), LEAD_ONLY),
     "breakout.steer":     Rule((ALL, OWN, NO, NO, NO), STEERERS),
     "participant.move":   Rule((ALL, OWN, NO, NO, NO), STEERERS),
     "workshop.steer":     Rule((ALL, NO, NO, NO, NO), LEAD_ONLY),

@@ -52,7 +52,14 @@ from .preparation import (
     workshop_duplicate,
     workshop_update,
 )
-from .report import recommendation_delete, recommendation_save
+from .report import (
+    recommendation_delete,
+    recommendation_save,
+    report_link_create,
+    report_link_for_token,
+    report_link_revoke,
+    report_options_save,
+)
 from .steering import (
     board_settings,
     breakouts_set_phase,
@@ -110,6 +117,10 @@ __all__ = [
     "recommendation_delete",
     "recommendation_save",
     "registration_set",
+    "report_link_create",
+    "report_link_for_token",
+    "report_link_revoke",
+    "report_options_save",
     "segment_delete",
     "segment_save",
     "suggestion_accept",
