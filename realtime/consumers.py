@@ -32,7 +32,10 @@ from .ratelimit import TokenBucket
 logger = logging.getLogger(__name__)
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
+# Pages of the team that have a socket besides boards: view name -> the action they need.
+TEAM_PAGES = {"control": "control.view", "report": "report.view"}
 CARDS_PER_TOKEN = 20  # a snapshot or a replay costs one more token per this many items
+REPORT_EVERY = 2.0  # seconds: a report page hears at most this often that it changed
 
 BOARD_WRITES = {
     "card.create": services.card_create,
@@ -81,14 +84,15 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         self.joined: list[str] = []
         self.sent_seq = 0
         self.counts_as_present = False
+        self.report_pending = False
         # Refused messages tolerated before closing: a reconnecting client flushing a long
         # outbox stays, a flood goes.
         self.patience = TokenBucket(1, settings.WS_RATE_STRIKES)
         await self.accept()
         with translation.override(self.language):
-            await self.open(query.get("view") == "control")
+            await self.open(query.get("view"))
 
-    async def open(self, wants_control: bool) -> None:
+    async def open(self, wants: str | None) -> None:
         if not await self.take(f"connect:address:{self.address}", *settings.WS_ADDRESS_CONNECTS):
             await self.refuse("rate_limited", _("Too many connections."), protocol.CLOSE_POLICY)
         try:
@@ -112,8 +116,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             await self.refuse("rate_limited", _("Too many connections."), protocol.CLOSE_POLICY)
         self.audience = Audience.TEAM if self.access.is_facilitator else Audience.MEMBERS
         self.view = "board" if self.board else "plenary"
-        if not self.board and wants_control and roles.allows(self.access, "control.view"):
-            self.view = "control"
+        if not self.board and wants in TEAM_PAGES and roles.allows(self.access, TEAM_PAGES[wants]):
+            self.view = wants
         await self.join_groups()
         beacon.watch(self)
         if not self.access.is_facilitator:
@@ -129,6 +133,9 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             await self.join(groups.control_room(self.workshop_id))
             rooms.watch(self)
             rooms.changed(self.workshop_id, every=True, toolbar=True)
+        elif self.view == "report":
+            for breakout_id in await database_sync_to_async(breakout_ids_of)(self.workshop_id):
+                await self.join(groups.breakout(breakout_id))
 
     async def join(self, group: str) -> None:
         await self.channel_layer.group_add(group, self.channel_name)
@@ -222,7 +229,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             return
         if self.view == "board" and not self.may_see_board():
             await self.leave_board()
-        if self.view == "control" and not roles.allows(current, "control.view"):
+        if self.view in TEAM_PAGES and not roles.allows(current, TEAM_PAGES[self.view]):
             with translation.override(self.language):
                 text = _("Only facilitators can open this page.")
             await self.end("forbidden", text, protocol.CLOSE_FORBIDDEN)
@@ -400,6 +407,9 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             await super().dispatch(message)
 
     async def board_event(self, message):
+        if self.view == "report":
+            self.report_changed()
+            return
         if message["breakout"] != self.breakout_id or not self.may_see_board():
             return
         if message["seq"] <= self.sent_seq:
@@ -431,6 +441,21 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
     async def workshop_recommendations(self, message):
         if self.view == "plenary" and not self.ended:
             await self.send_message(protocol.recommendations())
+        elif self.view == "report":
+            self.report_changed()
+
+    def report_changed(self) -> None:
+        """Tell the report page, once for every change in the next few seconds."""
+        if self.report_pending or self.ended:
+            return
+        self.report_pending = True
+        loop = asyncio.get_running_loop()
+        loop.call_later(REPORT_EVERY, lambda: loop.create_task(self.send_report()))
+
+    async def send_report(self) -> None:
+        self.report_pending = False
+        if not self.ended:
+            await self.send_message(protocol.report())
 
     async def votes_mine(self, message):
         if message["breakout"] == self.breakout_id and self.may_see_board():
@@ -439,6 +464,10 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
     async def help_handled(self, message):
         if not self.ended:
             await self.send_message(protocol.help_state(open=False))
+
+
+def breakout_ids_of(workshop_id: int) -> list[int]:
+    return list(Breakout.objects.filter(workshop_id=workshop_id).values_list("pk", flat=True))
 
 
 def _int_or_none(value: str | None) -> int | None:

@@ -229,6 +229,11 @@ def control(*, fragments: list[str]) -> dict[str, Any]:
     return {"type": "control", "fragments": fragments}
 
 
+def report() -> dict[str, Any]:
+    """Report page only: something the report shows changed; load the draft again."""
+    return {"type": "report"}
+
+
 def help_state(*, open: bool) -> dict[str, Any]:
     """Whether this person still has a raised hand or help request."""
     return {"type": "help", "open": open}
@@ -282,6 +287,7 @@ SERVER_MESSAGES = [
     go,
     recommendations,
     control,
+    report,
     help_state,
     ack,
     error,

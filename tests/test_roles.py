@@ -19,7 +19,7 @@ from tests.factories import (
 )
 from tests.realtime.helpers import open_socket
 from workshops import roles
-from workshops.models import AgendaSegment, Breakout, Card, Participant, Workshop
+from workshops.models import AgendaSegment, Breakout, Card, Participant, ReportLink, Workshop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -144,6 +144,12 @@ def duplicate(workshop, person, board):
     return Workshop.objects.filter(title="Copy").exists()
 
 
+def share_the_report(workshop, person, board):
+    url = reverse("workshops:report-share", args=[workshop.pk])
+    logged_in_client(person).post(url)
+    return ReportLink.objects.exists()
+
+
 def post_card_without_javascript(workshop, person, board):
     url = reverse("workshops:board", args=[workshop.pk, board.pk])
     data = {"kind": "practice", "text": "By form", "op_id": str(uuid.uuid4())}
@@ -232,6 +238,7 @@ PROBES = {
     "segment.register": [register],
     "control.view": [page("workshops:control"), page("workshops:people")],
     "report.view": [page("workshops:report")],
+    "report.share": [share_the_report],
     "report.write": [
         posted("workshops:recommendation-add", lambda w, b: {"new-text": "Do it"}, "report.write")
     ],

@@ -65,6 +65,17 @@ urlpatterns = [
     ),
     path("w/<int:workshop_id>/team/", prepare.team, name="team"),
     path("w/<int:workshop_id>/report/", report.report, name="report"),
+    path("w/<int:workshop_id>/report/draft/", report.draft, name="report-draft"),
+    path("w/<int:workshop_id>/report/download/", report.download, name="report-download"),
+    path("w/<int:workshop_id>/report/options/", report.report_options, name="report-options"),
+    path("w/<int:workshop_id>/report/share/", report.share, name="report-share"),
+    path(
+        "w/<int:workshop_id>/report/share/<int:link_id>/revoke/",
+        report.share_revoke,
+        name="report-share-revoke",
+    ),
+    path("report/<str:token>/", report.shared_report, name="shared-report"),
+    path("report/<str:token>/download/", report.shared_download, name="shared-report-download"),
     path(
         "w/<int:workshop_id>/report/recommendations/",
         report.recommendation_save,

@@ -69,7 +69,7 @@ def test_the_report_shows_each_breakouts_proceedings(w):
     for expected in (
         "Question 1?",
         "Water",
-        "1 vote",
+        "Votes: 1",
         "Rain gardens in schoolyards",
         "Schools lead the way.",
     ):

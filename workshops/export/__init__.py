@@ -3,6 +3,7 @@ whole workshop as JSON. Downloads and `manage.py export_workshop` both call `exp
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -32,13 +33,15 @@ FORMATS = {
     "html": ("text/html; charset=utf-8", _html),
 }
 REPORT_FORMATS = ("md", "html")
+LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 def export(workshop: Workshop, fmt: str, language: str = "", options=None) -> Export:
     """The workshop in format `fmt`; the report's headings in `language` (the
     workshop's working language by default), with the facilitator's options."""
     content_type, make = FORMATS[fmt]
-    language = language or workshop.language
+    if language not in LANGUAGES:
+        language = workshop.language
     options = options or report.Options.of(workshop)
     day = timezone.localdate(workshop.starts_at).isoformat()
     name = f"{slugify(workshop.title) or 'workshop'}-{day}.{fmt}"

@@ -2,24 +2,22 @@
 suggested key points."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from workshops import clustering, roles, services
+from workshops import clustering, services
 from workshops.models import Cluster, Suggestion
 
-from .common import membership
+from .common import membership, permit
 
 
 def _board(request, workshop_id, breakout_id, action="breakout.steer"):
     """The board and who acts on it, if the table of roles lets them."""
     workshop, actor = membership(request, workshop_id)
     breakout = get_object_or_404(workshop.breakouts, pk=breakout_id)
-    if not roles.allows(actor, action, breakout):
-        raise PermissionDenied(roles.RULES[action].refusal)
+    permit(actor, action, breakout)
     return workshop, actor, breakout
 
 

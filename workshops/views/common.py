@@ -18,9 +18,14 @@ def membership(
     participant = queries.participant_for(request.session, request.user, workshop.pk)
     if participant is None:
         raise PermissionDenied(_("This workshop is open to its invited members only."))
-    if not roles.allows(participant, action):
-        raise PermissionDenied(roles.RULES[action].refusal)
+    permit(participant, action)
     return workshop, participant
+
+
+def permit(participant: Participant, action: str, breakout=None) -> None:
+    """Refuse the page (403) unless the table of roles lets this person do `action`."""
+    if not roles.allows(participant, action, breakout):
+        raise PermissionDenied(roles.RULES[action].refusal)
 
 
 def place_of(participant: Participant):

@@ -1,18 +1,29 @@
-"""The report of a workshop: each breakout's clusters, key points, votes and summary,
-and the recommendations of the whole workshop, linked to where they came from."""
+"""The report of a workshop: its live draft for the team, the recommendations they
+write, the downloads in every format, and the read-only links to share it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from workshops import forms, queries, services
-from workshops.models import Recommendation
+from workshops import export, forms, queries, roles, services
+from workshops.export import report as report_data
+from workshops.models import Recommendation, ReportLink
 
-from .common import membership
+from .common import membership, permit
+
+# Who may download each format: the report and the cards for the team, the whole
+# workshop (with everyone's details) for the lead.
+DATA_FORMATS = {"csv": "report.view", "xlsx": "report.view", "json": "workshop.prepare"}
+NEW_LINK = "new_report_link"
+
+
+def _draft(request, workshop):
+    """The report as it stands, in the page's language, with the facilitator's options."""
+    return report_data.build(workshop, request.LANGUAGE_CODE, report_data.Options.of(workshop))
 
 
 @login_required
@@ -34,14 +45,133 @@ def report(request: HttpRequest, workshop_id: int, new_form=None) -> HttpRespons
         )
         for item in queries.recommendations(workshop)
     ]
+    options = forms.ReportOptionsForm(
+        initial={"sections": workshop.report_sections, "authors": workshop.report_authors}
+    )
     context = {
         "workshop": workshop,
         "participant": actor,
-        "sections": queries.report(workshop),
+        "report": _draft(request, workshop),
         "items": items,
         "new_form": new_form or forms.RecommendationForm(workshop, prefix="new"),
+        "options_form": options,
+        "formats": _formats_for(actor),
+        "can_write": roles.allows(actor, "report.write"),
+        "can_share": roles.allows(actor, "report.share"),
+        "links": workshop.report_links.filter(revoked_at=None).order_by("created_at"),
+        "new_link": request.session.pop(NEW_LINK, None),
     }
     return render(request, "workshops/report.html", context)
+
+
+def _formats_for(actor) -> list[str]:
+    data = [fmt for fmt, action in DATA_FORMATS.items() if roles.allows(actor, action)]
+    return [*export.REPORT_FORMATS, *(fmt for fmt in data if fmt in export.FORMATS)]
+
+
+@login_required
+@require_GET
+def draft(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    """The report document alone: the report page reloads it as the session goes on."""
+    workshop, _actor = membership(request, workshop_id, "report.view")
+    context = {"report": _draft(request, workshop)}
+    return render(request, "workshops/report_document.html#document", context)
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    workshop, actor = membership(request, workshop_id, "report.view")
+    fmt = request.GET.get("format", "")
+    if fmt in DATA_FORMATS:
+        permit(actor, DATA_FORMATS[fmt])
+    if fmt not in export.FORMATS:
+        return HttpResponseBadRequest(_("Unknown format."))
+    return _attachment(export.export(workshop, fmt, request.GET.get("lang", "")))
+
+
+def _attachment(made: export.Export) -> HttpResponse:
+    response = HttpResponse(made.content, content_type=made.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def report_options(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    workshop, actor = membership(request, workshop_id, "report.view")
+    form = forms.ReportOptionsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_options_save(
+                actor_id=actor.pk, workshop_id=workshop.pk, **form.cleaned_data
+            )
+        except services.ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+    return redirect(reverse("workshops:report", args=[workshop.pk]) + "#report-options")
+
+
+@login_required
+@require_POST
+def share(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    workshop, actor = membership(request, workshop_id, "report.view")
+    try:
+        token = services.report_link_create(actor_id=actor.pk, workshop_id=workshop.pk)
+    except services.ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        request.session[NEW_LINK] = request.build_absolute_uri(
+            reverse("workshops:shared-report", args=[token])
+        )
+    return redirect(reverse("workshops:report", args=[workshop.pk]) + "#share")
+
+
+@login_required
+@require_POST
+def share_revoke(request: HttpRequest, workshop_id: int, link_id: int) -> HttpResponse:
+    workshop, actor = membership(request, workshop_id, "report.view")
+    get_object_or_404(ReportLink, pk=link_id, workshop=workshop)
+    try:
+        services.report_link_revoke(actor_id=actor.pk, workshop_id=workshop.pk, link_id=link_id)
+    except services.ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The link no longer opens the report."))
+    return redirect(reverse("workshops:report", args=[workshop.pk]) + "#share")
+
+
+def _shared(token: str):
+    try:
+        return services.report_link_for_token(token).workshop
+    except services.NotFound as exc:
+        raise Http404(str(exc.message)) from None
+
+
+@require_GET
+def shared_report(request: HttpRequest, token: str) -> HttpResponse:
+    """The report for anyone with the link, its headings in the reader's language."""
+    workshop = _shared(token)
+    context = {
+        "workshop": workshop,
+        "token": token,
+        "report": report_data.build(
+            workshop, request.LANGUAGE_CODE, report_data.Options.of(workshop)
+        ),
+        "formats": export.REPORT_FORMATS,
+    }
+    return render(request, "workshops/shared_report.html", context)
+
+
+@require_GET
+def shared_download(request: HttpRequest, token: str) -> HttpResponse:
+    workshop = _shared(token)
+    fmt = request.GET.get("format", "")
+    if fmt not in export.REPORT_FORMATS:
+        return HttpResponseBadRequest(_("Unknown format."))
+    language = request.GET.get("lang", request.LANGUAGE_CODE)
+    return _attachment(export.export(workshop, fmt, language))
 
 
 @login_required
