@@ -8,7 +8,7 @@ from django.utils.text import slugify
 
 from workshops.models import Workshop
 
-from . import html, markdown, report
+from . import html, markdown, pdf, report, word
 
 
 @dataclass(frozen=True)
@@ -26,12 +26,22 @@ def _html(workshop, language, options):
     return html.render(report.build(workshop, language, options)).encode()
 
 
+def _pdf(workshop, language, options):
+    return pdf.render(report.build(workshop, language, options))
+
+
+def _docx(workshop, language, options):
+    return word.render(report.build(workshop, language, options))
+
+
 # format -> (content type, how it is made from (workshop, language, options))
 FORMATS = {
     "md": ("text/markdown; charset=utf-8", _markdown),
     "html": ("text/html; charset=utf-8", _html),
+    "pdf": ("application/pdf", _pdf),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _docx),
 }
-REPORT_FORMATS = ("md", "html")
+REPORT_FORMATS = ("md", "html", "pdf", "docx")
 
 
 def export(workshop: Workshop, fmt: str, language: str = "", options=None) -> Export:
