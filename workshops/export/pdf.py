@@ -22,9 +22,10 @@ SMALL = 8.5  # pt
 INK = (27, 31, 36)
 MUTED = (74, 82, 96)
 RULE = (107, 114, 128)
-# The HTML's h1..h5: font size in pt, space above in mm, and the room left below it
-# for what follows (often another heading), lest it end a page alone.
-HEADINGS = {1: (20, 0, 0), 2: (15, 7, 45), 3: (13, 5, 55), 4: (11.5, 4, 30), 5: (10.5, 3, 18)}
+# The HTML's h1..h5: font size in pt, space above in mm, and the room a heading needs
+# on its page, down to the first lines of text under it through the smaller headings
+# that may come first (h3, question, h4, h5...), lest a heading end a page alone.
+HEADINGS = {1: (20, 0, 0), 2: (15, 7, 75), 3: (13, 5, 58), 4: (11.5, 4, 36), 5: (10.5, 3, 18)}
 INDENT = 5  # mm, for the items of a list
 
 
