@@ -269,6 +269,15 @@ def test_card_text_is_printed_as_written(hostile, fmt):
         assert word in text
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_control_characters_in_a_card_do_not_break_the_file(fmt):
+    workshop = make_workshop("Controls")
+    room = breakout(workshop)
+    post_card(make_participant(workshop, room), room, "vertical\x0btab and\x1bescape")
+    text = text_of(fmt, render(workshop, fmt))
+    assert "Practice: verticaltab andescape" in text
+
+
 def test_the_pdf_breaks_a_word_too_long_for_a_line(hostile):
     lines = lines_of("pdf", render(hostile, "pdf"))
     pieces = [line for line in lines if "rainrain" in line]

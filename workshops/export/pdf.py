@@ -206,7 +206,7 @@ def recommendations(pdf: ReportPDF, report: Report):
     if not report.recommendations:
         pdf.paragraph(labels["no_recommendations"])
         return
-    width = pdf.widest(f"{len(report.recommendations)}.")
+    width = pdf.widest([f"{len(report.recommendations)}."])
     for number, item in enumerate(report.recommendations, start=1):
         pdf.labelled(f"{number}.", item.text, width, indent=0)
         if item.sources:

@@ -50,7 +50,7 @@ def render(report: Report) -> bytes:
 def page_setup(doc, report: Report):
     """A4 with 2 cm margins, the report's title and language (for the spelling checker),
     and the footer of every page."""
-    doc.core_properties.title = report.title
+    doc.core_properties.title = clean(report.title)
     doc.core_properties.language = report.language
     language = OxmlElement("w:lang", {qn("w:val"): report.language})
     doc.styles["Normal"].element.get_or_add_rPr().insert_element_before(language, *AFTER_LANG)
