@@ -218,4 +218,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # fontTools lists every glyph it keeps at INFO each time a PDF report is made.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from workshops.models import Workshop
 
-from . import html, markdown, report
+from . import html, markdown, pdf, report, word
 
 
 @dataclass(frozen=True)
@@ -19,30 +19,28 @@ class Export:
     filename: str
 
 
-def _markdown(workshop, language, options):
-    return markdown.render(report.build(workshop, language, options)).encode()
-
-
-def _html(workshop, language, options):
-    return html.render(report.build(workshop, language, options)).encode()
-
-
-# format -> (content type, how it is made from (workshop, language, options))
-FORMATS = {
-    "md": ("text/markdown; charset=utf-8", _markdown),
-    "html": ("text/html; charset=utf-8", _html),
+# Formats of the report: content type, and how a built report becomes bytes.
+REPORTS = {
+    "md": ("text/markdown; charset=utf-8", lambda built: markdown.render(built).encode()),
+    "html": ("text/html; charset=utf-8", lambda built: html.render(built).encode()),
+    "pdf": ("application/pdf", pdf.render),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        word.render,
+    ),
 }
-REPORT_FORMATS = ("md", "html")
+REPORT_FORMATS = tuple(REPORTS)
+FORMATS = (*REPORT_FORMATS,)
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 def export(workshop: Workshop, fmt: str, language: str = "", options=None) -> Export:
     """The workshop in format `fmt`; the report's headings in `language` (the
     workshop's working language by default), with the facilitator's options."""
-    content_type, make = FORMATS[fmt]
     if language not in LANGUAGES:
         language = workshop.language
-    options = options or report.Options.of(workshop)
+    content_type, render = REPORTS[fmt]
+    content = render(report.build(workshop, language, options or report.Options.of(workshop)))
     day = timezone.localdate(workshop.starts_at).isoformat()
     name = f"{slugify(workshop.title) or 'workshop'}-{day}.{fmt}"
-    return Export(make(workshop, language, options), content_type, name)
+    return Export(content, content_type, name)

@@ -1,5 +1,5 @@
 """The outcome report as data: built once, in the reader's language, and rendered by
-each format (markdown.py, html.py, pdf.py, docx.py). Hidden cards are left out, an
+each format (markdown.py, html.py, pdf.py, word.py). Hidden cards are left out, an
 anonymous card has no author to show, and authors' names appear only when the
 facilitator chose so.
 

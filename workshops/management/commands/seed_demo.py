@@ -41,6 +41,12 @@ CHALLENGES = [
 FACILITATOR_USERNAME = "facilitator"
 
 
+AUDIENCE = (
+    "Exclusive to Metropolis members; priority to representatives who joined the previous "
+    "steps of the City Managers Community in 2020."
+)
+
+
 def demo_secret(purpose: str, length: int) -> str:
     """Derived from SECRET_KEY: stable across runs (so it can be printed again), yet
     not guessable from this public source."""
@@ -81,6 +87,9 @@ class Command(BaseCommand):
                 "starts_at": datetime(2020, 11, 18, 15, 0, tzinfo=PARIS),
                 "ends_at": datetime(2020, 11, 18, 17, 0, tzinfo=PARIS),
                 "timezone": "Europe/Paris",
+                "audience": AUDIENCE,
+                "language": "en",
+                "languages": ["fr", "es"],
             },
         )
         for position, (title, question) in enumerate(CHALLENGES, start=1):
