@@ -8,7 +8,7 @@ from django.utils.text import slugify
 
 from workshops.models import Workshop
 
-from . import html, markdown, report
+from . import cards, html, markdown, report
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,20 @@ def _html(workshop, language, options):
     return html.render(report.build(workshop, language, options)).encode()
 
 
+def _csv(workshop, language, options):
+    return cards.as_csv(workshop, language)
+
+
+def _xlsx(workshop, language, options):
+    return cards.as_xlsx(workshop, language)
+
+
 # format -> (content type, how it is made from (workshop, language, options))
 FORMATS = {
     "md": ("text/markdown; charset=utf-8", _markdown),
     "html": ("text/html; charset=utf-8", _html),
+    "csv": ("text/csv; charset=utf-8", _csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _xlsx),
 }
 REPORT_FORMATS = ("md", "html")
 
