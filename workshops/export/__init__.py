@@ -8,7 +8,7 @@ from django.utils.text import slugify
 
 from workshops.models import Workshop
 
-from . import cards, html, markdown, report
+from . import backup, cards, html, markdown, report
 
 
 @dataclass(frozen=True)
@@ -34,12 +34,17 @@ def _xlsx(workshop, language, options):
     return cards.as_xlsx(workshop, language)
 
 
+def _json(workshop, language, options):
+    return backup.to_json(backup.dump(workshop))
+
+
 # format -> (content type, how it is made from (workshop, language, options))
 FORMATS = {
     "md": ("text/markdown; charset=utf-8", _markdown),
     "html": ("text/html; charset=utf-8", _html),
     "csv": ("text/csv; charset=utf-8", _csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _xlsx),
+    "json": ("application/json", _json),
 }
 REPORT_FORMATS = ("md", "html")
 
