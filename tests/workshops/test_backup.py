@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.utils import translation
 
 from tests.factories import breakout, make_facilitator, make_participant, make_workshop, post_card
@@ -408,3 +409,25 @@ def test_refusals_are_in_the_language_of_the_reader(workshop):
     with translation.override("fr"), pytest.raises(ImportRefused) as refusal:
         load(dump(workshop))
     assert "déjà été importé" in str(refusal.value.message)
+
+
+def test_a_value_of_any_kind_anywhere_is_restored_or_refused_never_a_crash(workshop):
+    """Every key of the first row of every part, and of the workshop's details, set to
+    values of each JSON kind: the import either works or is refused cleanly."""
+    data = dump(workshop)
+    odd_values = [None, "x", -1, True, [[1]]]
+    places = [("workshop", data["workshop"])] + [(part, data[part][0]) for part in LINKS]
+    # Restoring starts with the workshop's row: a refusal that left anything leaves it.
+    workshops = Workshop.objects.count()
+    for part, row in places:
+        for key in row:
+            for value in odd_values:
+                damaged = moved(data)
+                target = damaged[part] if part == "workshop" else damaged[part][0]
+                target[key] = value
+                with transaction.atomic():
+                    try:
+                        load(damaged)
+                    except ImportRefused:
+                        assert Workshop.objects.count() == workshops, (part, key, value)
+                    transaction.set_rollback(True)  # a restored copy goes too

@@ -9,6 +9,7 @@ report links (their tokens), presence, cluster suggestions and the boards' event
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from uuid import UUID
 from zoneinfo import available_timezones
 
@@ -296,11 +297,11 @@ def rows_of(data: dict, name: str) -> list:
 
 def restore_workshop(details) -> Workshop:
     check_keys(details, WORKSHOP_FIELDS, "workshop")
-    workshop = Workshop(**{name: details[name] for name in WORKSHOP_FIELDS})
+    workshop = Workshop(**own_fields(Workshop, details, WORKSHOP_FIELDS, "workshop"))
     validate(workshop, [], "workshop")
-    check_choices(workshop.languages, dict(settings.LANGUAGES), "languages")
+    check_choices(workshop.languages, [code for code, _name in settings.LANGUAGES], "languages")
     check_choices(workshop.report_sections, REPORT_SECTIONS, "report_sections")
-    if workshop.timezone not in available_timezones():
+    if workshop.timezone not in time_zones():
         raise damaged("workshop", _("unknown time zone “%(zone)s”.") % {"zone": workshop.timezone})
     here = Workshop.objects.filter(uid=workshop.uid).first()
     if here is not None:
@@ -313,6 +314,11 @@ def restore_workshop(details) -> Workshop:
     Workshop.objects.filter(pk=workshop.pk).update(created_at=created_at)
     workshop.created_at = created_at
     return workshop
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())  # slow: it reads the zones' files
 
 
 def check_keys(row, keys, place: str) -> None:
@@ -330,6 +336,26 @@ def check_row(row, part: Part, seen: dict, place: str) -> None:
     for name in part.many:
         if not isinstance(row[name], list):
             raise damaged(place, _("“%(key)s” should be a list.") % {"key": name})
+
+
+def own_fields(model: type[models.Model], row: dict, names, place: str) -> dict:
+    """The values of these fields, each of the JSON kind the field is written as."""
+    for name in names:
+        if not of_its_kind(model._meta.get_field(name), row[name]):
+            raise damaged(place, _("“%(key)s” has a value of the wrong kind.") % {"key": name})
+    return {name: row[name] for name in names}
+
+
+def of_its_kind(model_field: models.Field, value) -> bool:
+    if value is None:
+        return model_field.null
+    if isinstance(model_field, models.JSONField):
+        return True
+    if isinstance(model_field, models.BooleanField):
+        return isinstance(value, bool)
+    if isinstance(model_field, models.IntegerField):
+        return type(value) is int
+    return isinstance(value, str)  # texts, and dates and uids written as text
 
 
 def check_choices(values, allowed, key: str) -> None:
@@ -354,21 +380,24 @@ def accounts(people: list) -> dict:
     a new one who cannot log in until given a password."""
     users = {}
     for number, person in enumerate(people, start=1):
+        place = f"participants #{number}"
         username = person.get("user") if isinstance(person, dict) else None
+        if username is not None and not isinstance(username, str):
+            raise damaged(place, _("“%(key)s” has an unknown value.") % {"key": "user"})
         if username is None or username in users:
             continue
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             user = get_user_model()(username=username)
             user.set_unusable_password()
-            validate(user, [], f"participants #{number}")
+            validate(user, [], place)
             user.save()
         users[username] = user
     return users
 
 
 def restore_row(workshop: Workshop, part: Part, row: dict, restored: dict, place: str):
-    obj = part.model(**{name: row[name] for name in part.fields})
+    obj = part.model(**own_fields(part.model, row, part.fields, place))
     if has_field(part.model, "workshop"):
         obj.workshop = workshop
     if isinstance(obj, Participant):
