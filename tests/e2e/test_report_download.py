@@ -3,6 +3,7 @@ the report page follows the session live."""
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.e2e.browser import chromium, log_in
 from tests.servers import daphne
@@ -27,6 +28,10 @@ def test_downloading_the_report_from_the_menu(needs_chromium, output_dir):
         text = file.path().read_text(encoding="utf-8")
         assert "## Recommandations" in text
         assert "Fund rain gardens in every school" in text
+        with page.expect_download() as pending:
+            page.get_by_role("button", name="Report as PDF").click()
+        pdf = PdfReader(pending.value.path())
+        assert "Recommandations" in "".join(p.extract_text() for p in pdf.pages)
 
         # Live: a recommendation written in another tab shows in the draft without a reload.
         other = page.context.new_page()

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from workshops.models import Workshop
 
-from . import html, markdown, pdf, report, word
+from . import backup, cards, html, markdown, pdf, report, word
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,17 @@ REPORTS = {
         word.render,
     ),
 }
+# Formats of the data: content type, and how (workshop, language) becomes bytes.
+DATA = {
+    "csv": ("text/csv; charset=utf-8", cards.as_csv),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        cards.as_xlsx,
+    ),
+    "json": ("application/json", lambda workshop, language: backup.to_json(backup.dump(workshop))),
+}
 REPORT_FORMATS = tuple(REPORTS)
-FORMATS = (*REPORT_FORMATS,)
+FORMATS = (*REPORTS, *DATA)
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -39,8 +48,13 @@ def export(workshop: Workshop, fmt: str, language: str = "", options=None) -> Ex
     workshop's working language by default), with the facilitator's options."""
     if language not in LANGUAGES:
         language = workshop.language
-    content_type, render = REPORTS[fmt]
-    content = render(report.build(workshop, language, options or report.Options.of(workshop)))
+    if fmt in REPORTS:
+        content_type, render = REPORTS[fmt]
+        built = report.build(workshop, language, options or report.Options.of(workshop))
+        content = render(built)
+    else:
+        content_type, make = DATA[fmt]
+        content = make(workshop, language)
     day = timezone.localdate(workshop.starts_at).isoformat()
     name = f"{slugify(workshop.title) or 'workshop'}-{day}.{fmt}"
     return Export(content, content_type, name)

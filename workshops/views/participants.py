@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import get_usage
 
 from workshops import queries, roles, services
+from workshops.export import calendar
 from workshops.forms import CardForm, ChooseBreakoutForm, HelpForm, JoinForm, RegistrationForm
 from workshops.models import Card, HelpRequest, Participant, Workshop
 
@@ -34,18 +36,30 @@ def _remember(request: HttpRequest, participant: Participant) -> None:
     request.session[queries.SESSION_PARTICIPANTS] = joined
 
 
-def join(request: HttpRequest, token: str) -> HttpResponse:
+class TooManyGuesses(Exception):
+    pass
+
+
+def invite_of(request: HttpRequest, token: str):
+    """The usable invitation of this link. Only wrong links count against the address,
+    and a valid one is never refused: a whole city hall may share one address, and one
+    guesser there must not lock its people out."""
     try:
-        invite = services.invite_for_token(token)
+        return services.invite_for_token(token)
     except services.NotFound as exc:
-        # Only wrong links count, and a valid one is never refused: a whole city hall
-        # may share one address, and one guesser there must not lock its people out.
         guesses = get_usage(
             request, group="join", key="ip", rate=WRONG_LINKS_PER_MINUTE, increment=True
         )
         if guesses and guesses["should_limit"]:
-            return render(request, "workshops/too_many.html", status=429)
+            raise TooManyGuesses from None
         raise Http404(str(exc.message)) from None
+
+
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invite = invite_of(request, token)
+    except TooManyGuesses:
+        return render(request, "workshops/too_many.html", status=429)
     workshop = invite.workshop
     current = queries.participant_for(request.session, request.user, workshop.pk)
     if current is not None:
@@ -69,7 +83,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         else:
             _remember(request, participant)
             return place_of(participant)
-    context = {"workshop": workshop, "form": form, "invite": invite}
+    context = {"workshop": workshop, "form": form, "invite": invite, "token": token}
     return render(request, "workshops/join.html", context)
 
 
@@ -200,3 +214,29 @@ def recommendations(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop, _participant = membership(request, workshop_id)
     context = {"workshop": workshop, "recommendations": queries.recommendations(workshop)}
     return render(request, "workshops/workshop.html#recommendations", context)
+
+
+def _calendar(workshop, join_url: str) -> HttpResponse:
+    response = HttpResponse(
+        calendar.for_workshop(workshop, join_url), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="workshop.ics"'
+    return response
+
+
+def workshop_calendar(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    """The workshop and its agenda for a member's calendar, with the way back in."""
+    workshop, _participant = membership(request, workshop_id)
+    return _calendar(
+        workshop, request.build_absolute_uri(reverse("workshops:here", args=[workshop.pk]))
+    )
+
+
+def invite_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """The workshop and its agenda for whoever holds an invitation, with the link in."""
+    try:
+        invite = invite_of(request, token)
+    except TooManyGuesses:
+        return render(request, "workshops/too_many.html", status=429)
+    join_url = request.build_absolute_uri(reverse("workshops:join", args=[token]))
+    return _calendar(invite.workshop, join_url)
