@@ -94,7 +94,7 @@ class Browser:
     async def get(self, path: str) -> str:
         response = await self.client.get(path)
         if response.status_code != 200:
-            raise SetupError(f"GET {path} answered {response.status_code}")
+            raise SetupError(f"GET {path} answered {response.status_code}{server_error(response)}")
         return response.text
 
     async def submit(self, path: str, field_name: str, data: dict, redirect=True) -> httpx.Response:
@@ -120,6 +120,10 @@ class Browser:
                 f"login refused for {username!r}: give --username and --password "
                 "(`python manage.py seed_demo` prints the demo facilitator's)"
             ) from None
+
+
+def server_error(response: httpx.Response) -> str:
+    return " (a server error: see the server's log)" if response.status_code >= 500 else ""
 
 
 def errors(response: httpx.Response) -> str:

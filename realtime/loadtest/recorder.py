@@ -59,6 +59,7 @@ class Phase:
     latencies: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (kind, label)
     duplicates: int = 0
     out_of_order: int = 0
+    near_open: Counter = field(default_factory=Counter)  # of those, right after an opening
     caught_up: int = 0  # events for a socket that opened after they were posted
     other_events: int = 0
     handshakes: list[int] = field(default_factory=list)
@@ -105,6 +106,7 @@ class Phase:
             "lost": expected - delivered,
             "duplicated": self.duplicates,
             "out_of_order": self.out_of_order,
+            "within_1_s_of_opening": dict(self.near_open),
             "caught_up_after_opening": self.caught_up,
             "per_second": round(delivered / seconds, 1),
         }

@@ -65,6 +65,14 @@ ROWS = [
         "lost / duplicated / out of order",
         posts(lambda p: "{lost} / {duplicated} / {out_of_order}".format(**p["deliveries"])),
     ),
+    (
+        "  of which within 1 s of an opening",
+        posts(
+            lambda p: "- / {duplicated} / {out_of_order}".format(
+                **{"duplicated": 0, "out_of_order": 0, **p["deliveries"]["within_1_s_of_opening"]}
+            )
+        ),
+    ),
     ("deliveries per second", posts(lambda p: number(p["deliveries"]["per_second"]))),
     ("sockets opened", opened(lambda p: str(p["connections"]["opened"]))),
     ("handshake ms p50/p95/p99/max", lambda p: latency(p["connections"]["handshake_ms"])),

@@ -23,6 +23,7 @@ OPEN_TIMEOUT_S = 60
 PREFILL_RATE = 50  # cards a second while filling cluster300's board
 LOOP_TICK_S = 0.01
 POLL_S = 0.05
+DRAIN_LIMIT_S = 300
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Sizes:
     layout_rate: float = 0  # cluster300: layout changes a second, both facilitators
     prefill: int = 0  # cluster300: cards on the board before clustering starts
     poisson: bool = True
-    drain_seconds: float = 5  # wait for late deliveries after the last post
+    drain_seconds: float = 5  # after the last post, wait while deliveries keep coming
 
 
 SCENARIOS = {
@@ -47,8 +48,8 @@ SCENARIOS = {
     "peak": Sizes(
         50, 20, 5, rate=50, seconds=30, burst_rate=200, burst_seconds=5, connect_seconds=10
     ),
-    "storm": Sizes(50, 20, 5, rate=50, seconds=20, connect_seconds=10, drain_seconds=15),
-    "slow-reader": Sizes(20, 10, 2, rate=50, seconds=15, connect_seconds=2, text_bytes=900),
+    "storm": Sizes(50, 20, 5, rate=50, seconds=20, connect_seconds=10),
+    "slow-reader": Sizes(20, 10, 2, rate=50, seconds=30, connect_seconds=2, text_bytes=900),
     "cluster300": Sizes(
         5, 10, 1, rate=10, seconds=20, connect_seconds=1, layout_rate=4, prefill=300
     ),
@@ -108,7 +109,7 @@ class Session:
         finally:
             watch.cancel()
             phase.ended_ns = time.monotonic_ns()
-            phase.server = server_figures(phase, cpu, probe, rss)
+            phase.server = server_figures(phase, cpu, probe, self.target.probe(), rss)
             phase.generator["cpu_s"] = round(sum(generator.cpu_times()[:2]) - own_cpu, 2)
             phase.notes += self.target.notes
             self.target.notes = []
@@ -143,8 +144,8 @@ class Session:
 
     async def connect_everyone(self) -> None:
         clients = [*self.watchers, *self.participants]
+        before = await asyncio.to_thread(self.target.probe().settled_rss)
         async with self.measured("connect") as phase:
-            before = self.target.probe().rss()
             all_open = await self.open(clients, self.sizes.connect_seconds)
             phase.generator["all_open_after_s"] = all_open
             await asyncio.sleep(SETTLE_S)
@@ -175,15 +176,16 @@ class Session:
         text = wire.card_text(post.uid, post.scheduled_ns, self.sizes.text_bytes)
         return wire.card_create(post.op_id, text)
 
-    async def drain(self, phase: Phase, seconds: float) -> None:
+    async def drain(self, phase: Phase) -> None:
         """Wait until every post is answered and every stored one seen by everyone it
-        should reach, or `seconds`."""
-        await wait_for(lambda: settled(phase), seconds)
+        should reach, or nothing new arrived for drain_seconds: what is missing then is
+        lost."""
+        await wait_for(Drained(phase, self.sizes.drain_seconds), DRAIN_LIMIT_S)
 
     async def posting(self, name: str, slots: list[schedule.Slot], frame_of=None) -> Phase:
         async with self.measured(name) as phase:
             await self.play(slots, frame_of or self.card)
-            await self.drain(phase, self.sizes.drain_seconds)
+            await self.drain(phase)
         return phase
 
     def steady_slots(self, purpose: str, senders: list[Client]) -> list[schedule.Slot]:
@@ -213,14 +215,33 @@ async def wait_for(condition, seconds: float) -> bool:
         await asyncio.sleep(POLL_S)
 
 
+class Drained:
+    """Whether a phase is over: every post settled, or quiet for `quiet_s`."""
+
+    def __init__(self, phase: Phase, quiet_s: float):
+        self.phase, self.quiet_s = phase, quiet_s
+        self.progress, self.since = None, time.monotonic()
+
+    def __call__(self) -> bool:
+        if settled(self.phase):
+            return True
+        progress = (len(self.phase.ack_latencies), sum(map(len, self.phase.latencies.values())))
+        if progress != self.progress:
+            self.progress, self.since = progress, time.monotonic()
+        return time.monotonic() - self.since > self.quiet_s
+
+
 def settled(phase: Phase) -> bool:
     return all(
         post.failed or (post.acked and post.received >= len(post.expected)) for post in phase.posts
     )
 
 
-def server_figures(phase: Phase, cpu_before, probe, rss: list) -> dict:
-    cpu_after, rss_end = probe.cpu_seconds(), probe.rss()
+def server_figures(phase: Phase, cpu_before, probe, probe_end, rss: list) -> dict:
+    """Server CPU over the phase per post and per delivery, and its memory. A restarted
+    server (new process ids) has no CPU figure: its start-up would be counted."""
+    rss_end = probe_end.rss()
+    cpu_after = probe.cpu_seconds() if probe_end.pids == probe.pids else None
     samples = [value for value in [*rss, rss_end] if value is not None]
     figures = {
         "rss_start": rss[0],
@@ -261,13 +282,13 @@ async def connect_storm(session: Session) -> None:
         for at in schedule.arrivals(sizes.rate, sizes.connect_seconds, rng, sizes.poisson)
         if (connected := sum(opened <= at - 1 for opened in opens))
     ]
+    before = await asyncio.to_thread(session.target.probe().settled_rss)
     async with session.measured("connect storm") as phase:
-        before = session.target.probe().rss()
         await session.open(session.watchers, 0)
         storm = asyncio.create_task(session.open(participants, sizes.connect_seconds))
         await session.play(slots, session.card)
         phase.generator["all_open_after_s"] = await storm
-        await session.drain(phase, sizes.drain_seconds)
+        await session.drain(phase)
     await asyncio.sleep(SETTLE_S)
     session.record_memory(before, len(participants) + len(session.watchers))
     await restart_under_load(session)
@@ -293,8 +314,7 @@ async def restart_under_load(session: Session) -> None:
         clients = session.hub.clients
         phase.generator["all_open_after_s"] = await session.until_open(clients, killed, 120)
         await posting
-        await session.drain(phase, session.sizes.drain_seconds)
-        phase.notes.append("server CPU spans the restart (the new process's start-up included)")
+        await session.drain(phase)
 
 
 async def slow_reader(session: Session) -> None:
@@ -307,10 +327,14 @@ async def slow_reader(session: Session) -> None:
     opened = time.monotonic_ns()
     async with session.measured("with slow reader") as phase:
         await session.play(session.steady_slots("b", session.participants), session.card)
-        await session.drain(phase, session.sizes.drain_seconds)
-        code, seconds = reader.closed_by_server, (time.monotonic_ns() - opened) / 1e9
-        state = f"closed by the server ({code})" if code else "still open"
-        phase.notes.append(f"slow reader {state} {seconds:.1f} s after it opened")
+        await session.drain(phase)
+        code = reader.closed_by_server
+        if code:
+            seconds = (reader.closed_ns - opened) / 1e9
+            phase.notes.append(f"slow reader closed by the server ({code}) {seconds:.1f} s in")
+        else:
+            seconds = (time.monotonic_ns() - opened) / 1e9
+            phase.notes.append(f"slow reader still open after {seconds:.1f} s")
 
 
 class Clusterer:

@@ -25,6 +25,7 @@ REFUSED = {4401, 4403}  # the server says: do not come back
 MAX_BACKOFF_S = 30
 RETRY_AFTER_S = 2  # a retryable error: send the outbox again after this
 SLOW_READER_BUFFER = 4096  # receive buffer of a socket that stops reading
+NEAR_OPEN_S = 1
 
 
 def backoff(attempt: int) -> float:
@@ -58,6 +59,8 @@ class Client:
         self.stopping = False
         self.closed_by_server: int | None = None
         self.retry_pending = False
+        self.opened_ns = 0
+        self.closed_ns = 0
 
     @property
     def is_open(self) -> bool:
@@ -95,7 +98,7 @@ class Client:
         now = time.monotonic_ns()
         lag = now - scheduled_ns if scheduled_ns is not None else None
         self.hub.phase.connected(now - started, lag)
-        self.socket = socket
+        self.socket, self.opened_ns = socket, now
         if self.board_id is not None:
             await socket.send(wire.resume(self.last_seq[self.board_id], self.epoch))
         elif scheduled_ns is None:
@@ -122,7 +125,7 @@ class Client:
         except websockets.ConnectionClosed:
             pass
         finally:
-            self.socket = None
+            self.socket, self.closed_ns = None, time.monotonic_ns()
             code = socket.close_code
             if not self.stopping:
                 self.closed_by_server = code
@@ -157,23 +160,25 @@ class Client:
         post, scheduled_ns = self.hub.post_of(message)
         if post is None:
             self.hub.phase.other_events += 1
-            self.check_order(self.hub.phase, message)
+            self.check_order(self.hub.phase, message, now)
             return
         if post.uid in self.seen:
             post.phase.duplicates += 1
+            post.phase.near_open["duplicated"] += self.just_opened(now)
             return
         self.seen.add(post.uid)
-        self.check_order(post.phase, message)
+        self.check_order(post.phase, message, now)
         if self.index in post.expected:
             post.phase.delivered(post, now - scheduled_ns)
         else:
             post.phase.caught_up += 1
 
-    def check_order(self, phase: Phase, message: dict) -> None:
+    def check_order(self, phase: Phase, message: dict, now: int) -> None:
         board, seq = message.get("breakout"), message.get("seq")
         last = self.last_seq.get(board)
         if last is not None and seq != last + 1:
             phase.out_of_order += 1
+            phase.near_open["out_of_order"] += self.just_opened(now)
         self.last_seq[board] = seq if last is None else max(last, seq)
 
     def receive_ack(self, message: dict, now: int) -> None:
@@ -193,6 +198,11 @@ class Client:
             return
         del self.outbox[post.op_id]
         post.failed = code
+
+    def just_opened(self, now: int) -> bool:
+        """Within NEAR_OPEN_S of (re)opening, when live events and the reply to `resume`
+        may cross."""
+        return now - self.opened_ns < NEAR_OPEN_S * 1e9
 
     # Sending ---------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from django.conf import settings
 
 from realtime.management.commands.serve import DAPHNE_FLAGS
 from realtime.processes import free_port, wait_for_port
+
+RSS_STEADY_BYTES = 256 * 1024
 
 
 class Probe:
@@ -27,11 +30,8 @@ class Probe:
     def processes(self) -> list[psutil.Process]:
         found = []
         for pid in self.pids:
-            try:
-                process = psutil.Process(pid)
-                found += [process, *process.children(recursive=True)]
-            except psutil.NoSuchProcess:
-                continue
+            process = psutil.Process(pid)
+            found += [process, *process.children(recursive=True)]
         return found
 
     def cpu_seconds(self) -> float | None:
@@ -41,10 +41,23 @@ class Probe:
         return self.total(lambda p: p.memory_info().rss) if self.pids else None
 
     def total(self, read) -> float | None:
+        """The sum over the processes, or None when one of them is gone."""
         try:
             return sum(read(process) for process in self.processes())
         except psutil.NoSuchProcess:
             return None
+
+    def settled_rss(self, within_s: float = 10, step_s: float = 0.5) -> int | None:
+        """Resident memory once it stops moving (a server that just started may still
+        be loading), or after `within_s`."""
+        last = self.rss()
+        for _ in range(int(within_s / step_s)):
+            time.sleep(step_s)
+            now = self.rss()
+            if now is None or last is None or abs(now - last) < RSS_STEADY_BYTES:
+                return now
+            last = now
+        return last
 
 
 class Served:

@@ -72,7 +72,9 @@ class Command(BaseCommand):
             parser.add_argument(f"--{name.replace('_', '-')}", type=kind)
         parser.add_argument("--uniform", action="store_true", help="evenly spaced, not Poisson")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--http-concurrency", type=int, default=16)
+        parser.add_argument(
+            "--http-concurrency", type=int, default=4, help="setup requests at once"
+        )
         parser.add_argument("--server-cpu", type=int, help="core for servers started here")
         parser.add_argument("--client-cpu", type=int, help="core for the generator")
         parser.add_argument("--server-log", type=Path, help="output of a --serve server")
