@@ -11,6 +11,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psutil
 from django.conf import settings
@@ -135,6 +136,21 @@ class Target:
     def stop(self) -> None:
         if self.served is not None:
             self.served.stop()
+
+
+def listening_pids(url: str) -> list[int]:
+    """The processes listening on a local URL's port (none for another host)."""
+    address = urlsplit(url)
+    if address.hostname not in ("127.0.0.1", "localhost", "::1"):
+        return []
+    port = address.port or 80
+    return sorted(
+        {
+            found.pid
+            for found in psutil.net_connections("tcp")
+            if found.status == psutil.CONN_LISTEN and found.laddr.port == port and found.pid
+        }
+    )
 
 
 def manage(*arguments: str) -> list[str]:

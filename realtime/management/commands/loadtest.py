@@ -62,7 +62,11 @@ class Command(BaseCommand):
             "on a free port, after migrate and seed_demo; it can be killed and restarted",
         )
         parser.add_argument(
-            "--server-pid", type=int, nargs="+", default=[], help="server processes to measure"
+            "--server-pid",
+            type=int,
+            nargs="+",
+            default=[],
+            help="server processes to measure (default: whatever listens on a local --url)",
         )
         parser.add_argument("--restart-command", default="", help="shell command (storm)")
         parser.add_argument("--username", default=FACILITATOR_USERNAME)
@@ -117,8 +121,9 @@ class Command(BaseCommand):
             target = targets.serve_app(server_cpu, options["server_log"])
             self.stdout.write(f"serving the app at {target.http_url} (pid {target.pids[0]})")
             return target
+        pids = options["server_pid"] or targets.listening_pids(options["url"])
         return targets.Target(
-            "app", options["url"], options["server_pid"], restart_command=options["restart_command"]
+            "app", options["url"], pids, restart_command=options["restart_command"]
         )
 
     def setup(self, app, scenario, sizes, options) -> browser.Topology:
@@ -179,7 +184,7 @@ class Command(BaseCommand):
         pids = ", ".join(map(str, app.pids)) or "not given: no server CPU or memory"
         return [
             f"loadtest {scenario}: {sizes.breakouts} breakouts x {sizes.per_breakout} participants "
-            f"+ {sizes.facilitators} control rooms = {sockets} sockets; "
+            f"+ {sizes.facilitators} facilitators in the control room = {sockets} sockets; "
             f"{sizes.rate:g} posts/s for {sizes.seconds:g} s{burst}; "
             f"{'Poisson' if sizes.poisson else 'uniform'} arrivals",
             f"app {app.http_url} (server pid {pids}); server core {cpus[0]}, generator core "
