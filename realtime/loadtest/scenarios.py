@@ -5,10 +5,11 @@ and the same sizes.
 """
 
 import asyncio
+import bisect
 import random
 import time
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import psutil
 
@@ -277,10 +278,11 @@ async def connect_storm(session: Session) -> None:
     sizes, participants = session.sizes, session.participants
     opens = schedule.connections(len(participants), sizes.connect_seconds)
     rng = session.rng("storm")
+    # Posts come from sockets opened at least a second before.
     slots = [
         schedule.Slot(at, rng.choice(participants[:connected]).index, "steady")
         for at in schedule.arrivals(sizes.rate, sizes.connect_seconds, rng, sizes.poisson)
-        if (connected := sum(opened <= at - 1 for opened in opens))
+        if (connected := bisect.bisect_right(opens, at - 1))
     ]
     before = await asyncio.to_thread(session.target.probe().settled_rss)
     async with session.measured("connect storm") as phase:
@@ -296,12 +298,11 @@ async def connect_storm(session: Session) -> None:
 
 async def restart_under_load(session: Session) -> None:
     target = session.target
-    if target.name != "app" or not target.can_restart:
-        why = (
-            "a bare server keeps no log to resume from"
-            if target.name != "app"
-            else ("no way to restart the server: give --serve or --restart-command")
-        )
+    if target.name != "app":
+        session.phases.append({"phase": "restart", "skipped": "a bare server has no log"})
+        return
+    if not target.can_restart:
+        why = "no way to restart the server: give --serve or --restart-command"
         session.phases.append({"phase": "restart", "skipped": why})
         return
     slots = session.steady_slots("restart", session.participants)
@@ -389,14 +390,10 @@ async def clustering(session: Session) -> None:
         rate=sizes.layout_rate,
         seconds=sizes.seconds,
         label="layout",
+        kind="layout",
     )
-    slots = sorted(
-        [
-            *session.steady_slots("cards", session.participants),
-            *[replace(s, kind="layout") for s in layout],
-        ],
-        key=lambda slot: slot.at,
-    )
+    cards = session.steady_slots("cards", session.participants)
+    slots = sorted([*cards, *layout], key=lambda slot: slot.at)
 
     def frame_of(post) -> str:
         clusterer = clusterers.get(post.client.index)

@@ -36,10 +36,13 @@ def posts(
     burst_rate: float = 0,
     burst_seconds: float = 0,
     label: str = "steady",
+    kind: str = "card",
 ) -> list[Slot]:
     """Posts at `rate` for `seconds` from random `senders`, plus a burst at `burst_rate`
     for `burst_seconds` in the middle, on top of the steady rate."""
-    slots = [Slot(at, rng.choice(senders), label) for at in arrivals(rate, seconds, rng, poisson)]
+    slots = [
+        Slot(at, rng.choice(senders), label, kind) for at in arrivals(rate, seconds, rng, poisson)
+    ]
     burst_start = max(0.0, (seconds - burst_seconds) / 2)
     slots += [
         Slot(burst_start + at, rng.choice(senders), "burst")

@@ -48,8 +48,7 @@ class Client:
         self.cookie = cookie
         self.board_id = board.breakout_id if board else None
         self.epoch = board.epoch if board else 0
-        self.initial_seqs = {board.breakout_id: board.seq} if board else dict(hub.initial_seqs)
-        self.last_seq = dict(self.initial_seqs)
+        self.last_seq = {board.breakout_id: board.seq} if board else dict(hub.initial_seqs)
         self.socket = None
         self.outbox: dict[str, Post] = {}
         self.seen: set[int] = set()
@@ -99,12 +98,13 @@ class Client:
         lag = now - scheduled_ns if scheduled_ns is not None else None
         self.hub.phase.connected(now - started, lag)
         self.socket, self.opened_ns = socket, now
-        if self.board_id is not None:
-            await socket.send(wire.resume(self.last_seq[self.board_id], self.epoch))
-        elif scheduled_ns is None:
+        if self.board_id is None and scheduled_ns is None:
             self.last_seq = {}  # the control room does not resume: what it missed is gone
-        for post in list(self.outbox.values()):
-            await socket.send(post.frame)
+        with contextlib.suppress(websockets.ConnectionClosed):  # listen() sees the close
+            if self.board_id is not None:
+                await socket.send(wire.resume(self.last_seq[self.board_id], self.epoch))
+            for post in list(self.outbox.values()):
+                await socket.send(post.frame)
 
     def small_buffer_socket(self) -> sockets.socket:
         """A slow reader's socket: a small receive buffer, so the server has to buffer."""
@@ -217,14 +217,14 @@ class Client:
                 await self.socket.send(post.frame)
 
     async def send_outbox(self) -> None:
+        """Send every unacknowledged write again (after a retryable error)."""
         self.retry_pending = False
         socket = self.socket
-        try:
+        if socket is None:
+            return  # the outbox goes out when the socket opens again
+        with contextlib.suppress(websockets.ConnectionClosed):
             for post in list(self.outbox.values()):
-                if socket is not None:
-                    await socket.send(post.frame)
-        except websockets.ConnectionClosed:
-            pass
+                await socket.send(post.frame)
 
 
 class Hub:
