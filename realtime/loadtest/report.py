@@ -40,6 +40,13 @@ def opened(cell):
     return lambda p: cell(p) if p["connections"]["opened"] else "-"
 
 
+def near_opening(phase: dict) -> str:
+    """Duplicates and out-of-order events right after a socket (re)opened, when live
+    events and the reply to `resume` can cross."""
+    counts = phase["deliveries"]["within_1_s_of_opening"]
+    return f"- / {counts.get('duplicated', 0)} / {counts.get('out_of_order', 0)}"
+
+
 def server(key, scale=1.0, digits=1):
     return lambda p: number(p["server"].get(key), scale, digits)
 
@@ -65,17 +72,11 @@ ROWS = [
         "lost / duplicated / out of order",
         posts(lambda p: "{lost} / {duplicated} / {out_of_order}".format(**p["deliveries"])),
     ),
-    (
-        "  of which within 1 s of an opening",
-        posts(
-            lambda p: "- / {duplicated} / {out_of_order}".format(
-                **{"duplicated": 0, "out_of_order": 0, **p["deliveries"]["within_1_s_of_opening"]}
-            )
-        ),
-    ),
+    ("  of which within 1 s of an opening", posts(near_opening)),
     ("deliveries per second", posts(lambda p: number(p["deliveries"]["per_second"]))),
     ("sockets opened", opened(lambda p: str(p["connections"]["opened"]))),
     ("handshake ms p50/p95/p99/max", lambda p: latency(p["connections"]["handshake_ms"])),
+    ("server back after s", lambda p: number(p["generator"].get("server_back_after_s"), digits=2)),
     (
         "all sockets open after s",
         lambda p: number(p["generator"].get("all_open_after_s"), digits=2),
@@ -116,7 +117,7 @@ def table(results: list[dict]) -> list[str]:
         rows += [("", []), (f"== {first['phase']}", names), *phase_rows(phases, names)]
     width = 2 + max(len(cell) for _label, cells in rows for cell in cells)
     return [
-        f"{label:{LABEL_WIDTH}}" + "".join(f"{cell:>{width}}" for cell in cells)
+        (f"{label:{LABEL_WIDTH}}" + "".join(f"{cell:>{width}}" for cell in cells)).rstrip()
         for label, cells in rows
     ]
 
