@@ -188,8 +188,11 @@ def ratio_lines(found: dict, scenario: str) -> list[str]:
     return lines
 
 
-def goals(results: list[dict], scenario: str, found: dict, redis: bool) -> list[dict]:
-    """The issue's targets, each with what was measured here and whether it is met."""
+def goals(
+    results: list[dict], scenario: str, found: dict, redis: bool, at_peak: bool
+) -> list[dict]:
+    """The issue's targets, each with what was measured here and whether it is met.
+    `at_peak`: the peak scenario at its own sizes, where the latency goal applies."""
     app = results[0]
     phase = main_phase(app, scenario)
     p99 = phase.get("delivery_latency_ms", {}).get("p99")
@@ -200,7 +203,7 @@ def goals(results: list[dict], scenario: str, found: dict, redis: bool) -> list[
             "p99 delivery under 100 ms at workshop peak",
             p99,
             p99 is not None and p99 < GOAL_P99_MS,
-            scenario == "peak",
+            at_peak,
         ),
         (
             "server CPU per delivery within 2x bare Daphne",
@@ -258,10 +261,10 @@ def storm_goals(phase: dict, redis: bool) -> list[tuple]:
     ]
 
 
-def goal_lines(checked: list[dict], scenario: str) -> list[str]:
+def goal_lines(checked: list[dict]) -> list[str]:
     lines = ["", "== goals of the issue (measured, never a test) " + "=" * 10]
     for check in checked:
         verdict = {True: "met", False: "NOT met", None: "not measured"}[check["met"]]
-        where = "" if check["scenario_it_is_for"] else f" (goal is for peak; here: {scenario})"
+        where = "" if check["scenario_it_is_for"] else " (the goal is for peak at its own sizes)"
         lines.append(f"{check['goal']}: {check['measured']} -> {verdict}{where}")
     return lines

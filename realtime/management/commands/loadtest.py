@@ -150,7 +150,8 @@ class Command(BaseCommand):
     def report(self, scenario, sizes, topology, results, app, cpus, options):
         found = report.ratios(results, scenario) if len(results) > 1 else {}
         redis = bool(settings.REDIS_URL)
-        checked = report.goals(results, scenario, found, redis)
+        at_peak = scenario == "peak" and sizes == scenarios.SCENARIOS["peak"]
+        checked = report.goals(results, scenario, found, redis, at_peak)
         lines = [
             *self.header(scenario, sizes, topology, app, cpus, redis),
             "",
@@ -158,7 +159,7 @@ class Command(BaseCommand):
         ]
         if found:
             lines += report.ratio_lines(found, scenario)
-        lines += report.goal_lines(checked, scenario)
+        lines += report.goal_lines(checked)
         self.stdout.write("\n".join(lines))
         if options["json"]:
             document = {
