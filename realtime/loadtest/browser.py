@@ -105,6 +105,7 @@ class Browser:
         if redirect and response.status_code != 302:
             raise SetupError(
                 f"POST {path} was refused ({response.status_code}): {errors(response)}"
+                + server_error(response)
             )
         return response
 
@@ -219,27 +220,26 @@ async def build(
     transport = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=concurrency))
     limit = asyncio.Semaphore(concurrency)
 
-    async def browser_of(login=True) -> Browser:
+    async def facilitator() -> Browser:
         browser = Browser(base_url, transport)
-        if login:
-            async with limit:
-                await browser.login(username, password)
+        async with limit:
+            await browser.login(username, password)
         return browser
 
     async def participant(invite_path: str, board: Board, number: int) -> None:
+        name = f"Board {board.breakout_id} person {number}"
         async with limit:
-            name = f"Board {board.breakout_id} person {number}"
-            cookie = await join(await browser_of(False), invite_path, name, board.breakout_id)
+            cookie = await join(Browser(base_url, transport), invite_path, name, board.breakout_id)
         board.participants.append(cookie)
 
     try:
-        lead = await browser_of()
+        lead = await facilitator()
         workshop_id, ids, invite_path = await create_workshop(lead, title, breakouts)
         boards = [await board_state(lead, workshop_id, breakout_id) for breakout_id in ids]
         await asyncio.gather(
             *(participant(invite_path, b, n) for n in range(per_breakout) for b in boards)
         )
-        sessions = await asyncio.gather(*(browser_of() for _ in range(facilitators)))
+        sessions = await asyncio.gather(*(facilitator() for _ in range(facilitators)))
         cookies = [session.cookie_header() for session in sessions]
     finally:
         await transport.aclose()

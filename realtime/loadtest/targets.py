@@ -70,18 +70,17 @@ class Served:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        pin = ["taskset", "-c", str(self.cpu)] if self.cpu is not None else []
-        if pin and not shutil.which("taskset"):
-            pin = []
-        output = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
-        self.process = subprocess.Popen(  # noqa: S603  (our interpreter, our arguments)
-            [*pin, *self.command],
-            cwd=settings.BASE_DIR,
-            env={**os.environ, "SECRET_KEY": settings.SECRET_KEY, "PYTHONUNBUFFERED": "1"},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        if pin == [] and self.cpu is not None:
+        taskset = shutil.which("taskset") if self.cpu is not None else None
+        pin = [taskset, "-c", str(self.cpu)] if taskset else []
+        with open(self.log or os.devnull, "ab") as output:
+            self.process = subprocess.Popen(  # noqa: S603  (our interpreter, our arguments)
+                [*pin, *self.command],
+                cwd=settings.BASE_DIR,
+                env={**os.environ, "SECRET_KEY": settings.SECRET_KEY, "PYTHONUNBUFFERED": "1"},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        if self.cpu is not None and not taskset:
             psutil.Process(self.process.pid).cpu_affinity([self.cpu])
         wait_for_port(self.port, self.process, timeout=60)
 
