@@ -24,9 +24,13 @@ class Post:
     op_id: str
     frame: str = ""
     expected: frozenset = frozenset()  # indexes of the clients that should receive it
-    received: int = 0
+    received_by: set = field(default_factory=set)
     acked: bool = False
     failed: str = ""
+
+    @property
+    def received(self) -> int:
+        return len(self.received_by)
 
 
 def percentiles(values_ns: list[int]) -> dict:
@@ -57,9 +61,9 @@ class Phase:
     ack_latencies: list[int] = field(default_factory=list)
     send_lags: list[int] = field(default_factory=list)
     latencies: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (kind, label)
-    duplicates: int = 0
-    out_of_order: int = 0
-    near_open: Counter = field(default_factory=Counter)  # of those, right after an opening
+    watchers: frozenset = frozenset()  # the control rooms, which never resume
+    duplicates: Counter = field(default_factory=Counter)  # "same seq", "new seq"
+    out_of_order: Counter = field(default_factory=Counter)  # "ahead" (a gap), "behind"
     caught_up: int = 0  # events for a socket that opened after they were posted
     other_events: int = 0
     handshakes: list[int] = field(default_factory=list)
@@ -73,8 +77,8 @@ class Phase:
     generator: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
-    def delivered(self, post: Post, latency_ns: int) -> None:
-        post.received += 1
+    def delivered(self, post: Post, recipient: int, latency_ns: int) -> None:
+        post.received_by.add(recipient)
         self.latencies.setdefault((post.kind, post.label), []).append(latency_ns)
 
     def acked(self, post: Post, now_ns: int) -> None:
@@ -99,14 +103,17 @@ class Phase:
         stored = [post for post in self.posts if post.acked]
         expected = sum(len(post.expected) for post in stored)
         delivered = sum(post.received for post in stored)
+        missing = [post.expected - post.received_by for post in stored]
         seconds = max(1e-9, (self.ended_ns - self.started_ns) / 1e9)
         return {
             "expected": expected,
             "delivered": delivered,
             "lost": expected - delivered,
-            "duplicated": self.duplicates,
-            "out_of_order": self.out_of_order,
-            "within_1_s_of_opening": dict(self.near_open),
+            "lost_at_control_rooms": sum(len(lost & self.watchers) for lost in missing),
+            "duplicated": self.duplicates.total(),
+            "duplicated_with_a_new_seq": self.duplicates["new seq"],
+            "out_of_order": self.out_of_order.total(),
+            "out_of_order_after_a_gap": self.out_of_order["ahead"],
             "caught_up_after_opening": self.caught_up,
             "per_second": round(delivered / seconds, 1),
         }

@@ -50,7 +50,7 @@ SCENARIOS = {
         50, 20, 5, rate=50, seconds=30, burst_rate=200, burst_seconds=5, connect_seconds=10
     ),
     "storm": Sizes(50, 20, 5, rate=50, seconds=20, connect_seconds=10),
-    "slow-reader": Sizes(20, 10, 2, rate=50, seconds=30, connect_seconds=2, text_bytes=900),
+    "slow-reader": Sizes(20, 10, 2, rate=50, seconds=60, connect_seconds=2, text_bytes=900),
     "cluster300": Sizes(
         5, 10, 1, rate=10, seconds=20, connect_seconds=1, layout_rate=4, prefill=300
     ),
@@ -69,7 +69,8 @@ class Session:
     def __init__(self, target: Target, topology: Topology, sizes: Sizes, seed: int):
         self.target, self.sizes, self.seed = target, sizes, seed
         self.topology = topology
-        self.hub = Hub(target.http_url, {b.breakout_id: b.seq for b in topology.boards})
+        seqs = {board.breakout_id: board.seq for board in topology.boards}
+        self.hub = Hub(target.http_url, seqs, resumes=target.keeps_log)
         self.watchers = [
             self.hub.add(self.control_path(), cookie)
             for cookie in topology.facilitators[: sizes.facilitators]
@@ -100,7 +101,8 @@ class Session:
     @asynccontextmanager
     async def measured(self, name: str):
         """A phase: what the server and the generator spent during it, and its figures."""
-        phase = self.hub.phase = Phase(name, started_ns=time.monotonic_ns())
+        watchers = frozenset(self.indexes(self.hub.watchers))
+        phase = self.hub.phase = Phase(name, started_ns=time.monotonic_ns(), watchers=watchers)
         probe, generator = self.target.probe(), psutil.Process()
         cpu, own_cpu = probe.cpu_seconds(), sum(generator.cpu_times()[:2])
         rss = [probe.rss()]
@@ -298,7 +300,7 @@ async def connect_storm(session: Session) -> None:
 
 async def restart_under_load(session: Session) -> None:
     target = session.target
-    if target.name != "app":
+    if not target.keeps_log:
         session.phases.append({"phase": "restart", "skipped": "a bare server has no log"})
         return
     if not target.can_restart:

@@ -25,7 +25,6 @@ REFUSED = {4401, 4403}  # the server says: do not come back
 MAX_BACKOFF_S = 30
 RETRY_AFTER_S = 2  # a retryable error: send the outbox again after this
 SLOW_READER_BUFFER = 4096  # receive buffer of a socket that stops reading
-NEAR_OPEN_S = 1
 
 
 def backoff(attempt: int) -> float:
@@ -51,14 +50,13 @@ class Client:
         self.last_seq = {board.breakout_id: board.seq} if board else dict(hub.initial_seqs)
         self.socket = None
         self.outbox: dict[str, Post] = {}
-        self.seen: set[int] = set()
+        self.seen: dict[int, int] = {}  # post uid -> the seq it came with
         self.reassembler = wire.Reassembler()
         self.on_event = None  # an extra listener (the clustering facilitators)
         self.stalled = False  # a slow reader: never reads
         self.stopping = False
         self.closed_by_server: int | None = None
         self.retry_pending = False
-        self.opened_ns = 0
         self.closed_ns = 0
 
     @property
@@ -97,11 +95,12 @@ class Client:
         now = time.monotonic_ns()
         lag = now - scheduled_ns if scheduled_ns is not None else None
         self.hub.phase.connected(now - started, lag)
-        self.socket, self.opened_ns = socket, now
-        if self.board_id is None and scheduled_ns is None:
-            self.last_seq = {}  # the control room does not resume: what it missed is gone
+        self.socket = socket
+        reopening = scheduled_ns is None
+        if not self.hub.resumes or (self.board_id is None and reopening):
+            self.last_seq = {}  # nothing missed comes back: the next event sets the order
         with contextlib.suppress(websockets.ConnectionClosed):  # listen() sees the close
-            if self.board_id is not None:
+            if self.hub.resumes and self.board_id is not None:
                 await socket.send(wire.resume(self.last_seq[self.board_id], self.epoch))
             for post in list(self.outbox.values()):
                 await socket.send(post.frame)
@@ -160,25 +159,26 @@ class Client:
         post, scheduled_ns = self.hub.post_of(message)
         if post is None:
             self.hub.phase.other_events += 1
-            self.check_order(self.hub.phase, message, now)
+            self.check_order(self.hub.phase, message)
             return
         if post.uid in self.seen:
-            post.phase.duplicates += 1
-            post.phase.near_open["duplicated"] += self.just_opened(now)
+            same = self.seen[post.uid] == message.get("seq")
+            post.phase.duplicates["same seq" if same else "new seq"] += 1
             return
-        self.seen.add(post.uid)
-        self.check_order(post.phase, message, now)
+        self.seen[post.uid] = message.get("seq")
+        self.check_order(post.phase, message)
         if self.index in post.expected:
-            post.phase.delivered(post, now - scheduled_ns)
+            post.phase.delivered(post, self.index, now - scheduled_ns)
         else:
             post.phase.caught_up += 1
 
-    def check_order(self, phase: Phase, message: dict, now: int) -> None:
+    def check_order(self, phase: Phase, message: dict) -> None:
+        """Each board's seq should go up by one: "ahead" is a gap (something missing
+        for now), "behind" an earlier event arriving after a later one."""
         board, seq = message.get("breakout"), message.get("seq")
         last = self.last_seq.get(board)
         if last is not None and seq != last + 1:
-            phase.out_of_order += 1
-            phase.near_open["out_of_order"] += self.just_opened(now)
+            phase.out_of_order["ahead" if seq > last + 1 else "behind"] += 1
         self.last_seq[board] = seq if last is None else max(last, seq)
 
     def receive_ack(self, message: dict, now: int) -> None:
@@ -198,11 +198,6 @@ class Client:
             return
         del self.outbox[post.op_id]
         post.failed = code
-
-    def just_opened(self, now: int) -> bool:
-        """Within NEAR_OPEN_S of (re)opening, when live events and the reply to `resume`
-        may cross."""
-        return now - self.opened_ns < NEAR_OPEN_S * 1e9
 
     # Sending ---------------------------------------------------------------------
 
@@ -230,11 +225,12 @@ class Client:
 class Hub:
     """Every client of one run against one server, and the posts they make."""
 
-    def __init__(self, http_url: str, initial_seqs: dict[int, int]):
+    def __init__(self, http_url: str, initial_seqs: dict[int, int], resumes: bool):
         address = urlsplit(http_url)
         self.origin = f"{address.scheme}://{address.netloc}"
         self.ws_base = ("wss" if address.scheme == "https" else "ws") + f"://{address.netloc}"
         self.initial_seqs = initial_seqs
+        self.resumes = resumes  # the server replays missed events (the app; no bare server)
         self.clients: list[Client] = []
         self.members: dict[int, list[Client]] = {}
         self.watchers: list[Client] = []  # control rooms: every board's events

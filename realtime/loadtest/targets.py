@@ -111,6 +111,7 @@ class Target:
     pids: list[int] = field(default_factory=list)
     served: Served | None = None
     restart_command: str = ""
+    keeps_log: bool = True  # replays missed events on `resume` (the bare servers do not)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -173,7 +174,7 @@ def serve_bare_daphne(cpu: int | None) -> Target:
     daphne = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), *DAPHNE_FLAGS]
     served = Served([*daphne, "realtime.loadtest.bare_asgi:application"], port, cpu, None)
     served.start()
-    return Target("bare Daphne", f"http://127.0.0.1:{port}", [served.pid], served)
+    return Target("bare Daphne", f"http://127.0.0.1:{port}", [served.pid], served, keeps_log=False)
 
 
 def serve_bare_websockets(cpu: int | None) -> Target:
@@ -181,4 +182,5 @@ def serve_bare_websockets(cpu: int | None) -> Target:
     command = [sys.executable, "-m", "realtime.loadtest.bare_websockets", "--port", str(port)]
     served = Served(command, port, cpu, None)
     served.start()
-    return Target("bare websockets", f"http://127.0.0.1:{port}", [served.pid], served)
+    url = f"http://127.0.0.1:{port}"
+    return Target("bare websockets", url, [served.pid], served, keeps_log=False)
