@@ -188,8 +188,9 @@ class Command(BaseCommand):
             f"+ {sizes.facilitators} facilitators in the control room = {sockets} sockets; "
             f"{sizes.rate:g} posts/s for {sizes.seconds:g} s{burst}; "
             f"{'Poisson' if sizes.poisson else 'uniform'} arrivals",
-            f"app {app.http_url} (server pid {pids}); server core {cpus[0]}, generator core "
-            f"{cpus[1]}; REDIS_URL set here: {redis}; database here: {connection.vendor}",
+            f"app {app.http_url} (server pid {pids}); servers started here on core {cpus[0]}, "
+            f"generator on core {cpus[1]}; REDIS_URL set here: {redis}; "
+            f"database here: {connection.vendor}",
             f"workshop {topology.workshop_id} stays in the database (no page deletes a workshop)",
             "on a small shared machine these figures are noisy: compare runs, not digits",
         ]
