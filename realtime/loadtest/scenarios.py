@@ -6,6 +6,7 @@ and the same sizes.
 
 import asyncio
 import bisect
+import os
 import random
 import time
 from contextlib import asynccontextmanager
@@ -25,6 +26,7 @@ PREFILL_RATE = 50  # cards a second while filling cluster300's board
 LOOP_TICK_S = 0.01
 POLL_S = 0.05
 DRAIN_LIMIT_S = 300
+CPU_RESOLUTION_S = 2 / os.sysconf("SC_CLK_TCK")  # process CPU times count clock ticks
 
 
 @dataclass(frozen=True)
@@ -257,6 +259,9 @@ def server_figures(phase: Phase, cpu_before, probe, probe_end, rss: list) -> dic
     if cpu_before is None or cpu_after is None or cpu_after < cpu_before:
         return figures
     cpu = cpu_after - cpu_before
+    if cpu < CPU_RESOLUTION_S:
+        phase.notes.append("server CPU below what its process clock resolves: run longer")
+        return figures
     acked = sum(post.acked for post in phase.posts)
     delivered = sum(post.received for post in phase.posts)
     figures["cpu_s"] = round(cpu, 3)
