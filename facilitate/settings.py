@@ -97,15 +97,14 @@ TEMPLATES = [
     }
 ]
 
-# Persistent connections: Channels runs every database call of a process in one thread,
-# so opening a connection per call would dominate. A connection broken by a database
-# restart fails one call (a retryable error) and is then replaced.
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-    )
-}
+DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A pool of connections per process, shared by the threads that serve pages and
+    # sockets: each borrows one for a request or a call and gives it back. A connection
+    # broken by a database restart fails one call (a retryable error) and is replaced.
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {"min_size": 2, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10"))}
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -118,18 +117,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Every key and channel of this deployment in Redis starts with it: several deployments
+# (or test runs) may share one Redis without hearing each other.
+REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "facilitate")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{REDIS_PREFIX}:"},
         }
     }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "facilitate",
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
 else:

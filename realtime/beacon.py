@@ -11,7 +11,6 @@ sockets of this process:
 import asyncio
 import logging
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils import timezone
 from workshops import queries, services
 
 from . import access
+from .db import in_a_thread
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class Beacon:
             await asyncio.sleep(settings.WS_HEAD_INTERVAL)
             sockets = list(self.sockets)
             try:
-                accesses, heads = await database_sync_to_async(self.tick)(sockets)
+                accesses, heads = await in_a_thread(self.tick)(sockets)
             except DatabaseError as exc:
                 logger.warning("beacon failed: %s", exc)
                 continue

@@ -8,7 +8,6 @@ import logging
 from types import SimpleNamespace
 from urllib.parse import parse_qsl
 
-from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -24,7 +23,9 @@ from workshops.models import Breakout
 from . import access, groups, presence, protocol
 from .beacon import beacon
 from .control import rooms
+from .db import in_a_thread
 from .events import Audience
+from .fanout import fanout
 from .limits import limits
 from .publisher import event_frames, seen_on
 from .ratelimit import TokenBucket
@@ -51,7 +52,7 @@ BOARD_WRITES = {
 }
 
 
-@database_sync_to_async
+@in_a_thread
 def open_page(scope, workshop_id: int, breakout_id: int | None):
     """(access, breakout): who this is (None: no valid session) and the board they open
     (None: no board asked for; False: one they may not see)."""
@@ -82,6 +83,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         self.view = "opening"
         self.ended = False
         self.joined: list[str] = []
+        self.boards: list[int] = []  # boards whose messages this socket reads (fanout.py)
         self.sent_seq = 0
         self.counts_as_present = False
         self.report_pending = False
@@ -125,25 +127,30 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         await self.send_message(protocol.ready(view=self.view))
 
     async def join_groups(self) -> None:
+        fanout.attach()
         await self.join(groups.participant(self.access.participant_id))
         await self.join(groups.workshop(self.workshop_id))
         if self.view == "board":
-            await self.join(groups.breakout(self.breakout_id))
+            await self.read_board(self.breakout_id)
         elif self.view == "control":
             await self.join(groups.control_room(self.workshop_id))
             rooms.watch(self)
             rooms.changed(self.workshop_id, every=True, toolbar=True)
         elif self.view == "report":
-            for breakout_id in await database_sync_to_async(breakout_ids_of)(self.workshop_id):
-                await self.join(groups.breakout(breakout_id))
+            for breakout_id in await in_a_thread(breakout_ids_of)(self.workshop_id):
+                await self.read_board(breakout_id)
 
     async def join(self, group: str) -> None:
         await self.channel_layer.group_add(group, self.channel_name)
         self.joined.append(group)
 
+    async def read_board(self, board_id: int) -> None:
+        await fanout.watch(board_id, self)
+        self.boards.append(board_id)
+
     async def enter(self) -> None:
         """Count this socket in the presence of its board (facilitators never are)."""
-        await database_sync_to_async(services.presence_enter)(
+        await in_a_thread(services.presence_enter)(
             channel_name=self.channel_name,
             participant_id=self.access.participant_id,
             breakout_id=self.breakout_id if self.view == "board" else None,
@@ -162,6 +169,9 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         joined, self.joined = self.joined, []
         for group in joined:
             await self.leave_group(group)
+        boards, self.boards = self.boards, []
+        for board_id in boards:
+            await fanout.unwatch(board_id, self)
         await self.leave_presence(self.breakout_id if self.view == "board" else None)
 
     async def leave_group(self, group: str) -> None:
@@ -178,7 +188,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             return
         self.counts_as_present = False
         try:
-            await database_sync_to_async(services.presence_leave)(channel_name=self.channel_name)
+            await in_a_thread(services.presence_leave)(channel_name=self.channel_name)
         except DatabaseError as exc:
             logger.warning("presence not cleared (it goes stale): %s", exc)
         if board is not None:
@@ -239,10 +249,9 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
 
     async def leave_board(self) -> None:
         self.view = "left"  # from now on, nothing of the board is delivered
-        group = groups.breakout(self.breakout_id)
-        self.joined.remove(group)
+        self.boards.remove(self.breakout_id)
+        await fanout.unwatch(self.breakout_id, self)
         await self.leave_presence(self.breakout_id)
-        await self.leave_group(group)
 
     async def refresh(self, current: access.Access | None, heads: dict[int, int], now: str):
         """From the beacon: the access the database holds and the heads of the boards."""
@@ -309,9 +318,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             await self.send_message(protocol.go())
         if self.view != "board":
             return
-        current, plan = await database_sync_to_async(self.plan_catch_up)(
-            message.since, message.epoch
-        )
+        current, plan = await in_a_thread(self.plan_catch_up)(message.since, message.epoch)
         await self.recheck(current)
         if not self.may_see_board():
             return
@@ -319,7 +326,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         extra = min(size // CARDS_PER_TOKEN, settings.WS_PARTICIPANT_RATE[1] - 1)
         if extra and not await self.within_limits(extra):
             return
-        await self.send_frames(await database_sync_to_async(self.catch_up_frames)(plan))
+        await self.send_frames(await in_a_thread(self.catch_up_frames)(plan))
         if self.audience == Audience.MEMBERS:
             await self.send_my_votes()
 
@@ -364,16 +371,14 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         )
 
     async def send_my_votes(self) -> None:
-        mine = await database_sync_to_async(queries.my_votes_of)(
-            self.access.participant_id, self.breakout_id
-        )
+        mine = await in_a_thread(queries.my_votes_of)(self.access.participant_id, self.breakout_id)
         await self.send_message(protocol.my_votes(mine=mine))
 
     async def apply(self, service, **arguments) -> None:
         """Run a service for this person and answer with an ack or an error."""
         op_id = arguments["op_id"]
         try:
-            ack = await database_sync_to_async(service)(**arguments)
+            ack = await in_a_thread(service)(**arguments)
         except services.ServiceError as exc:
             reply = protocol.error(
                 code=exc.code,
@@ -396,15 +401,14 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             reply = protocol.ack(op_id=ack.op_id, seq=ack.seq)
         await self.send_message(reply)
 
-    # From the channel layer ---------------------------------------------------------------
+    # From the boards (fanout.py) and the channel layer --------------------------------------
 
-    async def dispatch(self, message):
-        # Broadcasts are forwarded without touching the database, so they skip Channels'
-        # per-message connection cleanup: a thread hop for every delivery otherwise.
+    async def board_message(self, message) -> None:
+        """A board's event or presence, as every local socket of the board receives it."""
         if message["type"] == "board.event":
             await self.board_event(message)
         else:
-            await super().dispatch(message)
+            await self.board_presence(message)
 
     async def board_event(self, message):
         if self.view == "report":
@@ -415,16 +419,17 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         if message["seq"] <= self.sent_seq:
             return
         self.sent_seq = message["seq"]
-        await self.send_frames(message["frames"][self.audience][self.language])
+        frames = message["frames"][self.audience]
+        if isinstance(frames, str):  # the same as another audience's
+            frames = message["frames"][frames]
+        await self.send_frames(frames[self.language])
 
     async def board_presence(self, message):
         if self.may_see_board():
             await self.send_frames(message["frames"][self.language])
 
     async def access_changed(self, message):
-        await self.recheck(
-            await database_sync_to_async(access.load_one)(self.access.participant_id)
-        )
+        await self.recheck(await in_a_thread(access.load_one)(self.access.participant_id))
 
     async def control_changed(self, message):
         if self.view == "control":

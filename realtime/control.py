@@ -7,7 +7,6 @@ import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from channels.db import database_sync_to_async
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -15,6 +14,7 @@ from workshops import queries
 from workshops.models import Workshop
 
 from . import protocol
+from .db import in_a_thread
 
 INTERVAL = 1.0  # seconds between two pushes to one workshop's control rooms
 
@@ -56,7 +56,7 @@ class ControlRooms:
         if not sockets:
             return
         languages = {s.language for s in sockets}
-        frames = await database_sync_to_async(render)(workshop_id, pending, languages)
+        frames = await in_a_thread(render)(workshop_id, pending, languages)
         for socket in sockets:
             for frame in frames.get(socket.language, ()):
                 await socket.send(text_data=frame)

@@ -48,7 +48,8 @@ class Limits:
             return self._local_bucket(key, rate, burst).allow(cost)
         try:
             script = self._script()
-            return bool(await script(keys=[f"facilitate:limit:{key}"], args=[rate, burst, cost]))
+            redis_key = f"{settings.REDIS_PREFIX}:limit:{key}"
+            return bool(await script(keys=[redis_key], args=[rate, burst, cost]))
         except (redis.RedisError, OSError) as exc:
             logger.warning("limits unavailable, letting %s through: %s", key, exc)
             return True

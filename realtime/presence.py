@@ -3,11 +3,10 @@ update a second from each process, whatever the churn."""
 
 import asyncio
 
-from channels.db import database_sync_to_async
-
 from workshops.models import Breakout
 
 from . import publisher
+from .db import in_a_thread
 
 DELAY = 1.0
 _pending: set[int] = set()
@@ -23,7 +22,7 @@ def changed(breakout_id: int) -> None:
 
 async def _flush(breakout_id: int) -> None:
     _pending.discard(breakout_id)
-    await database_sync_to_async(_publish)(breakout_id)
+    await in_a_thread(_publish)(breakout_id)
 
 
 def _publish(breakout_id: int) -> None:

@@ -6,7 +6,9 @@ The channel layer is a messenger: when it fails, the event is still in the datab
 clients catch up from the log on their next head beacon.
 """
 
+import asyncio
 import logging
+from functools import partial
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -18,6 +20,7 @@ from django.utils import translation
 from workshops import queries
 
 from . import events, groups, protocol
+from .fanout import fanout
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +29,12 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 def event_frames(event, audience: events.Audience, language: str, seen: events.Seen) -> list[str]:
     """The frames that carry one BoardEvent to one reader."""
-    projected = events.project(event.type, event.payload, audience, seen)
+    return projected_frames(
+        event, events.project(event.type, event.payload, audience, seen), language
+    )
+
+
+def projected_frames(event, projected: events.Projected, language: str) -> list[str]:
     html = ""
     if projected.name in events.FRAGMENTS:
         with translation.override(language):
@@ -47,12 +55,22 @@ def seen_on(breakout_id: int) -> events.Seen:
 
 
 def board_event_message(event) -> dict[str, Any]:
-    """The channel-layer message of a BoardEvent: its frames per audience and language."""
+    """The message of a BoardEvent to the processes: its frames per audience and language,
+    each rendered and encoded once. An audience that sees the same as another names it
+    instead of repeating the frames."""
     seen = seen_on(event.breakout_id)
-    frames = {
-        audience: {code: event_frames(event, audience, code, seen) for code in LANGUAGES}
-        for audience in events.Audience
-    }
+    frames: dict[str, Any] = {}
+    projections: dict[str, events.Projected] = {}
+    for audience in events.Audience:
+        projected = events.project(event.type, event.payload, audience, seen)
+        same = next((name for name, other in projections.items() if other == projected), None)
+        if same is not None:
+            frames[audience.value] = same
+            continue
+        projections[audience.value] = projected
+        frames[audience.value] = {
+            code: projected_frames(event, projected, code) for code in LANGUAGES
+        }
     return {
         "type": "board.event",
         "breakout": event.breakout_id,
@@ -62,7 +80,7 @@ def board_event_message(event) -> dict[str, Any]:
 
 
 def board_event(event, workshop_id: int) -> None:
-    send(groups.breakout(event.breakout_id), board_event_message(event))
+    fanout.publish(event.breakout_id, board_event_message(event))
     if events.EVENT_TYPES[event.type].changes_control_row:
         control_changed(workshop_id, [event.breakout_id])
 
@@ -95,7 +113,7 @@ def presence(breakout) -> None:
         return protocol.presence(breakout=breakout.pk, count=view["count"], html=html)
 
     message = {"type": "board.presence", "frames": in_every_language(build)}
-    send(groups.breakout(breakout.pk), message)
+    fanout.publish(breakout.pk, message)
     control_changed(breakout.workshop_id, [breakout.pk])
 
 
@@ -130,7 +148,20 @@ def recommendations_changed(workshop_id: int) -> None:
 
 
 def send(group: str, message: dict[str, Any]) -> None:
-    try:
-        async_to_sync(get_channel_layer().group_send)(group, message)
-    except Exception:
+    """Hand a message to the channel layer. From a thread of a serving process this does
+    not wait for it (a write's thread goes on at once); elsewhere it does."""
+    layer = get_channel_layer()
+    loop = fanout.serving_loop()
+    if loop is None:
+        try:
+            async_to_sync(layer.group_send)(group, message)
+        except Exception:
+            logger.warning("broadcast to %s failed; clients catch up from the log", group)
+        return
+    sent = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop)
+    sent.add_done_callback(partial(_report_failure, group))
+
+
+def _report_failure(group: str, sent) -> None:
+    if not sent.cancelled() and sent.exception() is not None:
         logger.warning("broadcast to %s failed; clients catch up from the log", group)

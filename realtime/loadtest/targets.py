@@ -65,8 +65,9 @@ class Served:
     """A server process started here, on its own port and pinned to `cpu`; it can be
     killed (SIGKILL) and started again on the same port."""
 
-    def __init__(self, command: list[str], port: int, cpu: int | None, log: Path | None):
+    def __init__(self, command, port: int, cpu: int | None, log: Path | None, env=None):
         self.command, self.port, self.cpu, self.log = command, port, cpu, log
+        self.env = env or {}
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -76,7 +77,12 @@ class Served:
             self.process = subprocess.Popen(  # noqa: S603  (our interpreter, our arguments)
                 [*pin, *self.command],
                 cwd=settings.BASE_DIR,
-                env={**os.environ, "SECRET_KEY": settings.SECRET_KEY, "PYTHONUNBUFFERED": "1"},
+                env={
+                    **os.environ,
+                    "SECRET_KEY": settings.SECRET_KEY,
+                    "PYTHONUNBUFFERED": "1",
+                    **self.env,
+                },
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )
@@ -157,6 +163,16 @@ def manage(*arguments: str) -> list[str]:
     return [sys.executable, "manage.py", *arguments]
 
 
+# Every simulated person connects from this one address: the server started here lifts
+# the limits per address (the limits per person stay).
+ONE_ADDRESS = {
+    "WS_ADDRESS_RATE_PER_SECOND": "1000000",
+    "WS_ADDRESS_RATE_BURST": "1000000",
+    "WS_ADDRESS_CONNECTS_PER_SECOND": "1000000",
+    "WS_ADDRESS_CONNECTS_BURST": "1000000",
+}
+
+
 def serve_app(cpu: int | None, log: Path | None) -> Target:
     """`manage.py serve` on a free port, on this environment's DATABASE_URL and REDIS_URL,
     after migrating and loading the demo (so its facilitator can log in)."""
@@ -164,7 +180,7 @@ def serve_app(cpu: int | None, log: Path | None) -> Target:
     url = f"http://127.0.0.1:{port}"
     for step in (manage("migrate", "--noinput"), manage("seed_demo", "--base-url", url)):
         subprocess.run(step, cwd=settings.BASE_DIR, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
-    served = Served(manage("serve", "--port", str(port)), port, cpu, log)
+    served = Served(manage("serve", "--port", str(port)), port, cpu, log, ONE_ADDRESS)
     served.start()
     return Target("app", url, [served.pid], served)
 

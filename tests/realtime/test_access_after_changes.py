@@ -98,10 +98,10 @@ def test_changes_made_while_redis_is_down_are_applied_on_a_real_daphne(output_di
             name: await connect(f"{url}?breakout={w['first'].pk}", c) for name, c in cookies.items()
         }
         redis.stop()
-        await asyncio.to_thread(
-            services.participant_remove, actor_id=w["lead"].pk, participant_id=w["ana"].pk
+        await database_sync_to_async(services.participant_remove)(
+            actor_id=w["lead"].pk, participant_id=w["ana"].pk
         )
-        await asyncio.to_thread(move, w, "bob", "second")
+        await database_sync_to_async(move)(w, "bob", "second")
         closed = await closing_code(sockets["ana"], timeout=10)
         went = await next_type(sockets["bob"], "go", timeout=10)
         redis.start()

@@ -3,7 +3,7 @@
 import pytest
 from channels.db import database_sync_to_async
 
-from realtime import publisher
+from realtime.fanout import fanout
 from tests.factories import breakout, make_participant, make_workshop, post_card
 from tests.realtime.helpers import open_socket
 
@@ -14,7 +14,7 @@ async def test_a_lost_event_is_noticed_and_fetched(settings, monkeypatch):
     settings.WS_HEAD_INTERVAL = 0.2
     ana, room = await database_sync_to_async(_board)()
     socket, _ = await open_socket(ana, room)
-    monkeypatch.setattr(publisher, "send", lambda group, message: None)  # the layer drops it
+    monkeypatch.setattr(fanout, "publish", lambda board, message: None)  # Redis drops it
     await database_sync_to_async(post_card)(ana, room, "lost in transit")
 
     head = await socket.receive_json_from(timeout=5)

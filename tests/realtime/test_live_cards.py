@@ -32,9 +32,10 @@ async def test_a_card_reaches_the_breakout_and_only_it(people):
     message = card_message("Green roofs <b>on</b> bus shelters")
     await ana.send_json_to(message)
 
-    ack = await ana.receive_json_from(timeout=5)
+    # The event may reach its sender before the ack: both come.
+    first, second = await ana.receive_json_from(timeout=5), await ana.receive_json_from(timeout=5)
+    ack, seen_by_ana = sorted((first, second), key=lambda m: m["type"] != "ack")
     assert ack == {"type": "ack", "op_id": message["op_id"], "seq": 1}
-    seen_by_ana = await ana.receive_json_from(timeout=5)
     seen_by_bob = await bob.receive_json_from(timeout=5)
     assert seen_by_ana == seen_by_bob
     assert seen_by_bob["type"] == "event"
@@ -75,8 +76,9 @@ async def test_events_arrive_in_the_viewers_language(people):
     ana, _ = await open_socket(people["ana"], room, query="lang=fr")
     bob, _ = await open_socket(people["bob"], room, query="lang=es")
     await ana.send_json_to(card_message("Sans nom", anonymous=True))
-    await ana.receive_json_from(timeout=5)  # ack
     french = await ana.receive_json_from(timeout=5)
+    if french["type"] == "ack":
+        french = await ana.receive_json_from(timeout=5)
     spanish = await bob.receive_json_from(timeout=5)
     assert "Anonyme" in french["html"]
     assert "Anónimo" in spanish["html"]

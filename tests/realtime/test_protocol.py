@@ -66,13 +66,29 @@ def test_a_broadcast_of_a_real_event_round_trips():
     room = breakout(workshop)
     post_card(make_participant(workshop, room), room, "Tree pits")
     event = BoardEvent.objects.get()
-    layer_message = publisher.board_event_message(event)
-    assert msgpack.unpackb(msgpack.packb(layer_message)) == layer_message
-    assert set(layer_message["frames"]) == {Audience.MEMBERS, Audience.TEAM}
-    for audience in Audience:
-        assert set(layer_message["frames"][audience]) == {"en", "fr", "es"}
-        (frame,) = layer_message["frames"][audience]["en"]
-        assert orjson.loads(frame)["data"] == event.payload
+    message = publisher.board_event_message(event)
+    assert orjson.loads(orjson.dumps(message)) == message
+    assert msgpack.unpackb(msgpack.packb(message)) == message
+    # Members see what the team sees of a new card: the frames are there once.
+    assert message["frames"][Audience.TEAM] == Audience.MEMBERS
+    assert set(message["frames"][Audience.MEMBERS]) == {"en", "fr", "es"}
+    (frame,) = message["frames"][Audience.MEMBERS]["en"]
+    assert orjson.loads(frame)["data"] == event.payload
+
+
+@pytest.mark.django_db
+def test_a_hidden_card_is_projected_apart_for_members():
+    workshop = make_workshop()
+    room = breakout(workshop)
+    post_card(make_participant(workshop, room), room, "Off topic")
+    card = room.cards.get()
+    card.hidden_at = card.created_at
+    card.save()
+    message = publisher.board_event_message(BoardEvent.objects.get())
+    (members,) = message["frames"][Audience.MEMBERS]["en"]
+    (team,) = message["frames"][Audience.TEAM]["en"]
+    assert (orjson.loads(members)["name"], orjson.loads(team)["name"]) == ("skip", "card.created")
+    assert "Off topic" not in members
 
 
 def test_client_messages_refuse_unknown_fields():
