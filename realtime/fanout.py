@@ -20,15 +20,51 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER = 1.0  # seconds before listening again after Redis went away
+# Two writes to one board commit in order but may be published in the other order (the
+# threads race after their commits): an event that comes early waits this long for the
+# ones before it.
+GAP_WAIT = 0.2
 
 
 def channel(board_id: int) -> str:
     return f"{settings.REDIS_PREFIX}:board:{board_id}"
 
 
+class InOrder:
+    """A board's events in the order of their seq, whatever order they arrive in."""
+
+    def __init__(self):
+        self.next_seq: int | None = None
+        self.waiting: dict[int, dict] = {}
+
+    def arrived(self, event: dict) -> list[dict]:
+        """The events that can go now: this one and any it was the gap before."""
+        seq = event["seq"]
+        if self.next_seq is None or seq < self.next_seq:
+            self.next_seq = max(self.next_seq or 0, seq + 1)
+            return [event]  # the first heard, or late: readers skip what they had
+        if seq > self.next_seq:
+            self.waiting[seq] = event
+            return []
+        ready = [event]
+        self.next_seq = seq + 1
+        while self.next_seq in self.waiting:
+            ready.append(self.waiting.pop(self.next_seq))
+            self.next_seq += 1
+        return ready
+
+    def overdue(self) -> list[dict]:
+        """Give up on the gap: everything waiting, in order."""
+        ready = [self.waiting.pop(seq) for seq in sorted(self.waiting)]
+        if ready:
+            self.next_seq = ready[-1]["seq"] + 1
+        return ready
+
+
 class Fanout:
     def __init__(self):
         self.readers: dict[int, set] = defaultdict(set)  # board id -> local sockets
+        self.order: dict[int, InOrder] = defaultdict(InOrder)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.listener: redis.asyncio.client.PubSub | None = None
         self.task: asyncio.Task | None = None
@@ -48,9 +84,11 @@ class Fanout:
         self.readers[board_id].discard(reader)
         if not self.readers[board_id]:
             del self.readers[board_id]
+            self.order.pop(board_id, None)
             if settings.REDIS_URL and self.listener is not None:
                 try:
-                    await self.listener.unsubscribe(channel(board_id))
+                    async with self.lock:
+                        await self.listener.unsubscribe(channel(board_id))
                 except (redis.RedisError, OSError) as exc:
                     logger.warning("could not unsubscribe from board %s: %s", board_id, exc)
 
@@ -61,14 +99,19 @@ class Fanout:
         if self.loop is loop:
             return
         # Sockets belong to the loop they were opened on.
-        self.loop, self.listener, self.task, self.readers = loop, None, None, defaultdict(set)
+        self.loop, self.listener, self.task = loop, None, None
+        # Subscribing is one conversation with Redis at a time: two at once would each
+        # open a connection, and the listener would read only one of them.
+        self.lock = asyncio.Lock()
+        self.readers, self.order = defaultdict(set), defaultdict(InOrder)
         if settings.REDIS_URL:
             client = redis.asyncio.Redis.from_url(settings.REDIS_URL)
             self.listener = client.pubsub(ignore_subscribe_messages=True)
 
     async def _subscribe(self, board_id: int) -> None:
         try:
-            await self.listener.subscribe(channel(board_id))
+            async with self.lock:
+                await self.listener.subscribe(channel(board_id))
         except (redis.RedisError, OSError) as exc:
             logger.warning("could not subscribe to board %s: %s", board_id, exc)
         if self.task is None or self.task.done():
@@ -89,15 +132,31 @@ class Fanout:
 
     async def _resubscribe(self) -> None:
         try:
-            await self.listener.reset()
-            if self.readers:
-                await self.listener.subscribe(*(channel(b) for b in self.readers))
+            async with self.lock:
+                await self.listener.reset()
+                if self.readers:
+                    await self.listener.subscribe(*(channel(b) for b in self.readers))
         except (redis.RedisError, OSError):
             pass  # the next round tries again
 
     async def deliver(self, board_id: int, payload: bytes) -> None:
-        """Decode once, then hand the message to every local socket of the board."""
+        """Decode once, put a board's events back in the order of their seq, and hand
+        each message to every local socket of the board."""
         message = orjson.loads(payload)
+        if message["type"] != "board.event":
+            await self.hand_out(board_id, message)
+            return
+        for event in self.order[board_id].arrived(message):
+            await self.hand_out(board_id, event)
+        if self.order[board_id].waiting:
+            self.loop.call_later(GAP_WAIT, self.loop.create_task, self.flush(board_id))
+
+    async def flush(self, board_id: int) -> None:
+        """A missing event did not come: what came after it goes on (clients resume)."""
+        for event in self.order[board_id].overdue():
+            await self.hand_out(board_id, event)
+
+    async def hand_out(self, board_id: int, message: dict) -> None:
         for reader in list(self.readers.get(board_id, ())):
             await reader.board_message(message)
 
