@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from workshops import queries, roles, services
 from workshops.models import Breakout
 
-from . import access, groups, presence, protocol
+from . import access, events, groups, presence, protocol
 from .beacon import beacon
 from .control import rooms
 from .db import in_a_thread
@@ -354,7 +354,9 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         return [
             frame
             for event in plan.events
-            for frame in event_frames(event, self.audience, self.language, seen)
+            for frame in event_frames(
+                event, events.project(event.type, event.payload, self.audience, seen)
+            )
         ]
 
     async def write(self, message) -> None:
@@ -422,7 +424,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         frames = message["frames"][self.audience]
         if isinstance(frames, str):  # the same as another audience's
             frames = message["frames"][frames]
-        await self.send_frames(frames[self.language])
+        await self.send_frames(frames)
 
     async def board_presence(self, message):
         if self.may_see_board():

@@ -122,39 +122,37 @@ class Projected:
 
 SKIP = Projected("skip", None)  # the reader may not see it: only its seq advances
 
-MemberView = Callable[[Payload, Seen], Projected]
+# What members receive of an event: from its name and stored payload (checked when
+# the event was written), and what they may see now.
+MemberView = Callable[[str, dict[str, Any], Seen], Projected]
 
 
-def same_for_members(name: str) -> MemberView:
-    def project(payload: Payload, seen: Seen) -> Projected:
-        """the same"""
-        return Projected(name, payload.model_dump(mode="json", exclude_unset=True))
-
-    return project
+def same_for_members(name: str, payload: dict, seen: Seen) -> Projected:
+    """the same"""
+    return Projected(name, payload)
 
 
-def card_unless_hidden(name: str) -> MemberView:
-    def project(payload: CardPayload, seen: Seen) -> Projected:
-        """the same, or `skip` when the card is hidden now"""
-        if payload.card.hidden or payload.card.id in seen.hidden:
-            return SKIP
-        return Projected(name, payload.model_dump(mode="json"))
-
-    return project
+def card_unless_hidden(name: str, payload: dict, seen: Seen) -> Projected:
+    """the same, or `skip` when the card is hidden now"""
+    card = payload["card"]
+    return SKIP if card["hidden"] or card["id"] in seen.hidden else Projected(name, payload)
 
 
-def card_removed(payload: CardPayload, seen: Seen) -> Projected:
+def card_removed(name: str, payload: dict, seen: Seen) -> Projected:
     """`card.removed` with the card's id only"""
-    return Projected("card.removed", {"card": {"id": payload.card.id}})
+    return Projected("card.removed", {"card": {"id": payload["card"]["id"]}})
 
 
-def layout_of_visible_cards(payload: LayoutPayload, seen: Seen) -> Projected:
+def layout_of_visible_cards(name: str, payload: dict, seen: Seen) -> Projected:
     """the same, without the ids of cards hidden now"""
-    data = payload.model_dump(mode="json")
-    if any(card_id in seen.hidden for c in payload.clusters for card_id in c.card_ids):
-        for cluster in data["clusters"]:
-            cluster["card_ids"] = [i for i in cluster["card_ids"] if i not in seen.hidden]
-    return Projected("layout.changed", data)
+    clusters = payload["clusters"]
+    if not any(card_id in seen.hidden for cluster in clusters for card_id in cluster["card_ids"]):
+        return Projected(name, payload)
+    visible = [
+        {**cluster, "card_ids": [i for i in cluster["card_ids"] if i not in seen.hidden]}
+        for cluster in clusters
+    ]
+    return Projected(name, {"clusters": visible})
 
 
 @dataclass(frozen=True)
@@ -168,25 +166,17 @@ class EventType:
 EVENT_TYPES: dict[str, EventType] = {
     event.name: event
     for event in [
-        EventType("card.created", CardPayload, card_unless_hidden("card.created"), True),
-        EventType("card.hidden", CardPayload, card_removed, True),
-        EventType("card.restored", CardPayload, card_unless_hidden("card.restored"), True),
+        EventType("card.created", CardPayload, card_unless_hidden, changes_control_row=True),
+        EventType("card.hidden", CardPayload, card_removed, changes_control_row=True),
+        EventType("card.restored", CardPayload, card_unless_hidden, changes_control_row=True),
         EventType("layout.changed", LayoutPayload, layout_of_visible_cards),
-        EventType("votes.changed", VotesPayload, same_for_members("votes.changed")),
-        EventType("summary.changed", SummaryPayload, same_for_members("summary.changed")),
-        EventType("phase.changed", PhasePayload, same_for_members("phase.changed"), True),
-        EventType("timer.changed", TimerPayload, same_for_members("timer.changed"), True),
-        EventType("message.posted", MessagePayload, same_for_members("message.posted")),
-        EventType("settings.changed", SettingsPayload, same_for_members("settings.changed")),
+        EventType("votes.changed", VotesPayload, same_for_members),
+        EventType("summary.changed", SummaryPayload, same_for_members),
+        EventType("phase.changed", PhasePayload, same_for_members, changes_control_row=True),
+        EventType("timer.changed", TimerPayload, same_for_members, changes_control_row=True),
+        EventType("message.posted", MessagePayload, same_for_members),
+        EventType("settings.changed", SettingsPayload, same_for_members),
     ]
-}
-
-# The partial rendered as the `html` of a projected event, in the reader's language.
-FRAGMENTS = {
-    "card.created": "workshops/board.html#card",
-    "card.hidden": "workshops/board.html#card",
-    "card.restored": "workshops/board.html#card",
-    "message.posted": "workshops/board.html#message",
 }
 
 
@@ -197,8 +187,7 @@ def validated(name: str, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def project(name: str, payload: dict[str, Any], audience: Audience, seen: Seen) -> Projected:
-    event_type = EVENT_TYPES[name]
-    parsed = event_type.payload.model_validate(payload)
+    """What `audience` receives of a stored event. The team sees every event whole."""
     if audience == Audience.TEAM:
-        return Projected(name, parsed.model_dump(mode="json", exclude_unset=True))
-    return event_type.for_members(parsed, seen)
+        return Projected(name, payload)
+    return EVENT_TYPES[name].for_members(name, payload, seen)

@@ -166,23 +166,17 @@ def parse(text: str) -> ClientMessageType:
 
 
 def event(
-    *,
-    breakout: int,
-    seq: int,
-    name: str,
-    data: dict[str, Any] | None,
-    html: str,
-    op_id: str | None,
+    *, breakout: int, seq: int, name: str, data: dict[str, Any] | None, op_id: str | None
 ) -> dict[str, Any]:
-    """One entry of a breakout's log as this reader may see it (events.project); `html`
-    is the fragment to insert, if any. A "skip" only advances the reader's seq."""
+    """One entry of a breakout's log as this reader may see it (events.project): data
+    the page shows with its own templates, in its own language. A "skip" only advances
+    the reader's seq."""
     return {
         "type": "event",
         "breakout": breakout,
         "seq": seq,
         "name": name,
         "data": data,
-        "html": html,
         "op_id": op_id,
     }
 

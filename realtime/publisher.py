@@ -27,24 +27,13 @@ logger = logging.getLogger(__name__)
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
-def event_frames(event, audience: events.Audience, language: str, seen: events.Seen) -> list[str]:
-    """The frames that carry one BoardEvent to one reader."""
-    return projected_frames(
-        event, events.project(event.type, event.payload, audience, seen), language
-    )
-
-
-def projected_frames(event, projected: events.Projected, language: str) -> list[str]:
-    html = ""
-    if projected.name in events.FRAGMENTS:
-        with translation.override(language):
-            html = render_to_string(events.FRAGMENTS[projected.name], projected.data)
+def event_frames(event, projected: events.Projected) -> list[str]:
+    """The frames that carry one BoardEvent, as an audience sees it."""
     message = protocol.event(
         breakout=event.breakout_id,
         seq=event.seq,
         name=projected.name,
         data=projected.data,
-        html=html,
         op_id=str(event.op_id) if event.op_id and projected.data is not None else None,
     )
     return protocol.frames(message)
@@ -55,9 +44,8 @@ def seen_on(breakout_id: int) -> events.Seen:
 
 
 def board_event_message(event) -> dict[str, Any]:
-    """The message of a BoardEvent to the processes: its frames per audience and language,
-    each rendered and encoded once. An audience that sees the same as another names it
-    instead of repeating the frames."""
+    """The message of a BoardEvent to the processes: its frames for each audience,
+    encoded once. An audience that sees the same as another names it instead."""
     seen = seen_on(event.breakout_id)
     frames: dict[str, Any] = {}
     projections: dict[str, events.Projected] = {}
@@ -68,9 +56,7 @@ def board_event_message(event) -> dict[str, Any]:
             frames[audience.value] = same
             continue
         projections[audience.value] = projected
-        frames[audience.value] = {
-            code: projected_frames(event, projected, code) for code in LANGUAGES
-        }
+        frames[audience.value] = event_frames(event, projected)
     return {
         "type": "board.event",
         "breakout": event.breakout_id,

@@ -74,7 +74,24 @@ def board_context(breakout: Breakout, *, with_hidden: bool = False) -> dict[str,
         "summary": summary_view(breakout),
         "board_messages": [message_view(m) for m in recent_messages(breakout)],
         "state": board_state(breakout, votes),
+        **BLANKS,
     }
+
+
+# Blanks of what events bring, rendered as the page's templates: the page fills them in.
+BLANKS = {
+    "blank_card": {"id": 0, "kind": "practice", "text": "", "author": None, "created_at": ""},
+    "blank_hidden_card": {
+        "id": 0,
+        "kind": "practice",
+        "text": "",
+        "author": None,
+        "created_at": "",
+        "hidden": True,
+    },
+    "blank_message": {"id": 0, "text": "", "author": "", "created_at": "", "to_all": False},
+    "blank_message_to_all": {"id": 0, "text": "", "author": "", "created_at": "", "to_all": True},
+}
 
 
 def board_state(breakout: Breakout, votes: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,6 @@ the boards' events. A message with an `op_id` gets an `ack` for the sender and o
 `event`, encoded once, of the app's shape, for every member; anything else is ignored.
 """
 
-import html
 from collections import defaultdict
 from urllib.parse import parse_qs
 
@@ -50,24 +49,26 @@ class Rooms:
         self.seqs[room] += 1
         seq = self.seqs[room]
         name = EVENT_NAMES.get(message.get("type"), "layout.changed")
-        data, fragment = self.event_content(name, message)
+        data = self.event_content(name, message)
         event = {
             "type": "event",
             "breakout": int(room),
             "seq": seq,
             "name": name,
             "data": data,
-            "html": fragment,
             "op_id": op_id,
         }
         ack = {"type": "ack", "op_id": op_id, "seq": seq}
         return orjson.dumps(ack).decode(), orjson.dumps(event).decode()
 
-    def event_content(self, name: str, message: dict) -> tuple[dict, str]:
+    def event_content(self, name: str, message: dict) -> dict:
         if name != "card.created":
-            return {"clusters": []}, ""
+            return {"clusters": []}
         self.last_card_id += 1
-        card_id, text = self.last_card_id, str(message.get("text", ""))
-        card = {"id": card_id, "kind": message.get("kind"), "text": text}
-        fragment = f'<article class="card" id="card-{card_id}"><p>{html.escape(text)}</p></article>'
-        return {"card": card}, fragment
+        return {
+            "card": {
+                "id": self.last_card_id,
+                "kind": message.get("kind"),
+                "text": str(message.get("text", "")),
+            }
+        }

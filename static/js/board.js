@@ -120,9 +120,51 @@ function fragment(html) {
   return template.content.firstElementChild;
 }
 
+// Events bring data; the page shows it with its own templates, in its own language.
+function fromTemplate(id) {
+  return document.getElementById(id).content.firstElementChild.cloneNode(true);
+}
+
+// Text as written, its line breaks kept, never read as HTML.
+function setLines(element, text) {
+  element.replaceChildren();
+  text.replace(/\r\n?/g, "\n").split("\n").forEach((line, index) => {
+    if (index) element.append(document.createElement("br"));
+    element.append(line);
+  });
+}
+
+function setTime(element, iso) {
+  element.dateTime = iso;
+  element.textContent = iso.slice(11, 16);
+}
+
+function cardElement(card) {
+  const element = fromTemplate(card.hidden ? "hidden-card-template" : "card-template");
+  element.id = `card-${card.id}`;
+  element.dataset.card = card.id;
+  element.dataset.kind = card.kind;
+  element.classList.replace("card--practice", `card--${card.kind}`);
+  setLines(element.querySelector(".card-text"), card.text);
+  if (card.author !== null) element.querySelector(".author").textContent = card.author;
+  setTime(element.querySelector("time"), card.created_at);
+  for (const button of element.querySelectorAll("button.moderate")) button.dataset.card = card.id;
+  element.querySelector(".vote").dataset.target = `card:${card.id}`;
+  return element;
+}
+
+function messageElement(message) {
+  const element = fromTemplate(message.to_all ? "message-to-all-template" : "message-to-breakout-template");
+  element.id = `message-${message.id}`;
+  element.querySelector(".message-author").textContent = message.author;
+  setLines(element.querySelector(".message-text"), message.text);
+  setTime(element.querySelector("time"), message.created_at);
+  return element;
+}
+
 // A card goes to its cluster if it has one, else to its column, in posting order.
-function placeCard(html, card) {
-  const element = fragment(html);
+function placeCard(card) {
+  const element = cardElement(card);
   document.getElementById(element.id)?.remove();
   const cluster = card.cluster && document.querySelector(`#cluster-${card.cluster} .cluster-cards`);
   insertById(cluster || document.getElementById(`cards-${card.kind}`), element);
@@ -167,9 +209,9 @@ function readState() {
 
 // Members hear "card.removed" when a card is hidden; the team sees it marked instead.
 const APPLY = {
-  "card.created": (event) => placeCard(event.html, event.data.card),
-  "card.restored": (event) => placeCard(event.html, event.data.card),
-  "card.hidden": (event) => placeCard(event.html, event.data.card),
+  "card.created": (event) => placeCard(event.data.card),
+  "card.restored": (event) => placeCard(event.data.card),
+  "card.hidden": (event) => placeCard(event.data.card),
   "card.removed": (event) => document.getElementById(`card-${event.data.card.id}`)?.remove(),
   "layout.changed": (event) => {
     applyLayout(event.data);
@@ -179,7 +221,7 @@ const APPLY = {
   "summary.changed": (event) => applySummary(event.data, summaryWrites.delete(event.op_id)),
   "phase.changed": (event) => showPhase(event.data.phase),
   "timer.changed": (event) => applyTimer(document.querySelector(".board-status [data-timer]"), event.data),
-  "message.posted": (event) => document.getElementById("messages").prepend(fragment(event.html)),
+  "message.posted": (event) => document.getElementById("messages").prepend(messageElement(event.data.message)),
   "settings.changed": (event) => applySettings(event.data),
 };
 
