@@ -35,6 +35,7 @@ class CardData(Payload):
     id: int
     kind: str
     text: str
+    language: str = ""  # "" in events older than languages on cards
     author: str | None  # None for an anonymous card
     created_at: str
     hidden: bool

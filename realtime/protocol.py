@@ -51,13 +51,14 @@ class Resume(ClientMessage):
 
 class CardCreate(ClientMessage):
     """A practice or a difficulty (`kind`) of 1 to 1,000 characters; anonymous when the
-    workshop allows it."""
+    workshop allows it; `language` one of the app's, or empty to have it detected."""
 
     type: Literal["card.create"]
     op_id: UUID
     kind: str = Field(max_length=20)
     text: str = Field(max_length=4000)
     anonymous: bool = False
+    language: str = Field("", max_length=10)  # "": detect it from the text
 
 
 class CardModerate(ClientMessage):

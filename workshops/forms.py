@@ -89,14 +89,19 @@ class CardForm(forms.Form):
     kind = forms.ChoiceField(choices=Card.Kind.choices, widget=forms.HiddenInput)
     text = forms.CharField(max_length=CARD_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     anonymous = forms.BooleanField(label=_("Post anonymously"), required=False)
+    language = forms.ChoiceField(
+        choices=[("", _("Detect it from the text")), *settings.LANGUAGES], required=False
+    )
     op_id = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, kind: str, *args, **kwargs):
         kwargs.setdefault("initial", {"kind": kind, "op_id": uuid.uuid4()})
         kwargs.setdefault("auto_id", f"id_{kind}_%s")
         super().__init__(*args, **kwargs)
-        self.fields["text"].label = (
-            _("New practice") if kind == Card.Kind.PRACTICE else _("New difficulty")
+        practice = kind == Card.Kind.PRACTICE
+        self.fields["text"].label = _("New practice") if practice else _("New difficulty")
+        self.fields["language"].label = (
+            _("Language of this practice") if practice else _("Language of this difficulty")
         )
 
 

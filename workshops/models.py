@@ -292,6 +292,10 @@ class Card(models.Model):
     breakout = models.ForeignKey(Breakout, on_delete=models.CASCADE, related_name="cards")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     text = models.TextField(max_length=CARD_TEXT_MAX)
+    # Chosen by its author or detected; blank for cards older than languages on cards.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
     # None for an anonymous card: its author is not kept with it.
     author = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -37,6 +37,7 @@ def card_view(card: Card) -> dict[str, Any]:
         "id": card.pk,
         "kind": card.kind,
         "text": card.text,
+        "language": card.language,
         "author": card.author.display_name if card.author_id else None,
         "created_at": card.created_at.isoformat(),
         "hidden": card.hidden_at is not None,
@@ -74,17 +75,26 @@ def board_context(breakout: Breakout, *, with_hidden: bool = False) -> dict[str,
         "summary": summary_view(breakout),
         "board_messages": [message_view(m) for m in recent_messages(breakout)],
         "state": board_state(breakout, votes),
+        "language_names": {code: str(name) for code, name in settings.LANGUAGES},
         **BLANKS,
     }
 
 
 # Blanks of what events bring, rendered as the page's templates: the page fills them in.
 BLANKS = {
-    "blank_card": {"id": 0, "kind": "practice", "text": "", "author": None, "created_at": ""},
+    "blank_card": {
+        "id": 0,
+        "kind": "practice",
+        "text": "",
+        "language": "en",
+        "author": None,
+        "created_at": "",
+    },
     "blank_hidden_card": {
         "id": 0,
         "kind": "practice",
         "text": "",
+        "language": "en",
         "author": None,
         "created_at": "",
         "hidden": True,

@@ -141,6 +141,22 @@ function setTime(element, iso) {
   element.textContent = iso.slice(11, 16);
 }
 
+const LANGUAGE_NAMES = JSON.parse(document.getElementById("language-names").textContent);
+
+// The language a card is written in: marked for screen readers, shown as its code.
+function showLanguage(element, language) {
+  element.dataset.language = language || "";
+  const code = element.querySelector(".card-language");
+  if (!language) {
+    code.remove();
+    element.querySelector(".card-text").removeAttribute("lang");
+    return;
+  }
+  element.querySelector(".card-text").lang = language;
+  code.textContent = language.toUpperCase();
+  code.title = LANGUAGE_NAMES[language] || language;
+}
+
 function cardElement(card) {
   const element = fromTemplate(card.hidden ? "hidden-card-template" : "card-template");
   element.id = `card-${card.id}`;
@@ -148,6 +164,7 @@ function cardElement(card) {
   element.dataset.kind = card.kind;
   element.classList.replace("card--practice", `card--${card.kind}`);
   setLines(element.querySelector(".card-text"), card.text);
+  showLanguage(element, card.language);
   if (card.author !== null) element.querySelector(".author").textContent = card.author;
   setTime(element.querySelector("time"), card.created_at);
   for (const button of element.querySelectorAll("button.moderate")) button.dataset.card = card.id;
@@ -363,6 +380,7 @@ for (const form of board.querySelectorAll("form.card-form")) {
       kind: form.dataset.kind,
       text,
       anonymous: board.hasAttribute("data-allow-anonymous") && form.elements.anonymous.checked,
+      language: form.elements.language.value,
     };
     showPending(op);
     send(op);
@@ -390,3 +408,9 @@ const myVotes = document.getElementById("my-votes");
 if (myVotes) applyMyVotes(JSON.parse(myVotes.textContent));
 for (const op of outbox.load()) showPending(op);
 updateStatus();
+
+// Only the cards written in one language, or all of them.
+document.getElementById("language-filter").addEventListener("change", (change) => {
+  if (change.target.value) board.dataset.showLanguage = change.target.value;
+  else delete board.dataset.showLanguage;
+});

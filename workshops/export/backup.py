@@ -37,7 +37,7 @@ from workshops.models import (
 )
 
 FORMAT = "facilitate-workshop"
-VERSION = 1
+VERSION = 2  # 2: cards have a language
 NOT_OURS = _("This file is not a workshop backup from Facilitate.")
 
 
@@ -123,7 +123,7 @@ PARTS = {
     "cards": Part(
         Card,
         "breakout__workshop",
-        ("kind", "text", "created_at", "hidden_at"),
+        ("kind", "text", "language", "created_at", "hidden_at"),
         links={"breakout": "breakouts", "author": "participants", "cluster": "clusters"},
     ),
     "votes": Part(
@@ -230,6 +230,7 @@ def load(data: dict | str | bytes) -> Workshop:
     if isinstance(data, str | bytes):
         data = parsed(data)
     check_format(data)
+    upgrade(data)
     try:
         with transaction.atomic():
             return restore(data)
@@ -268,6 +269,14 @@ def check_format(data) -> None:
             )
             % {"version": version, "known": VERSION}
         )
+
+
+def upgrade(data: dict) -> None:
+    """An older format as this version writes it: version 1 had no languages on cards."""
+    if data["version"] < 2 and isinstance(data.get("cards"), list):
+        for row in data["cards"]:
+            if isinstance(row, dict):
+                row.setdefault("language", "")
 
 
 def damaged(place: str, problem) -> ImportRefused:

@@ -19,6 +19,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from workshops import languages
 from workshops.models import REPORT_SECTIONS, Card, Participant, Workshop
 
 SECTION_TITLES = {
@@ -31,15 +32,19 @@ SECTION_TITLES = {
 
 @dataclass(frozen=True)
 class Options:
-    """What the facilitator chose to put in: sections, and whether authors are named."""
+    """What the facilitator chose to put in: sections, and whether authors are named;
+    and, for one reading, only the cards written in one language ("": all)."""
 
     sections: tuple[str, ...] = REPORT_SECTIONS
     authors: bool = False
+    cards_language: str = ""
 
     @classmethod
-    def of(cls, workshop: Workshop) -> "Options":
+    def of(cls, workshop: Workshop, cards_language: str = "") -> "Options":
         chosen = tuple(s for s in REPORT_SECTIONS if s in workshop.report_sections)
-        return cls(sections=chosen, authors=workshop.report_authors)
+        if cards_language not in languages.CODES:
+            cards_language = ""
+        return cls(chosen, workshop.report_authors, cards_language)
 
 
 @dataclass
@@ -130,7 +135,7 @@ def build(workshop: Workshop, language: str, options: Options) -> Report:
             title=workshop.title,
             when=when(workshop),
             audience=workshop.audience,
-            languages=languages_of(workshop),
+            languages=languages_of(workshop, options.cards_language),
             sections=options.sections,
             labels=labels(),
             description=workshop.background,
@@ -175,10 +180,17 @@ def when(workshop: Workshop) -> str:
     return f"{day}, {start}–{end} ({workshop.timezone}, {starts.tzname()})"
 
 
-def languages_of(workshop: Workshop) -> str:
+def languages_of(workshop: Workshop, cards_language: str) -> str:
+    """The workshop's languages; and when the report shows the cards of one, which."""
     names = dict(settings.LANGUAGES)
     codes = [workshop.language, *(c for c in workshop.languages if c != workshop.language)]
-    return ", ".join(str(names[code]) for code in codes if code in names)
+    spoken = ", ".join(str(names[code]) for code in codes if code in names)
+    if not cards_language:
+        return spoken
+    only = _("This report shows only the cards written in %(language)s.") % {
+        "language": names[cards_language]
+    }
+    return f"{spoken}. {only}"
 
 
 def agenda(workshop: Workshop) -> list[AgendaItem]:
@@ -207,6 +219,8 @@ def proceedings(workshop: Workshop, options: Options) -> list[ChallengeItem]:
 
 def breakout_item(breakout, votes: Counter, options: Options) -> BreakoutItem:
     cards = breakout.cards.filter(hidden_at=None).select_related("author")
+    if options.cards_language:
+        cards = cards.filter(language=options.cards_language)
     in_cluster: dict[int, list[CardItem]] = {c.pk: [] for c in breakout.clusters.all()}
     loose = []
     for card in cards:

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workshops import queries
+from workshops import languages, queries
 from workshops.errors import Forbidden, Invalid, NotFound
 from workshops.models import CARD_TEXT_MAX, Breakout, Card
 
@@ -33,11 +33,15 @@ def card_create(
     text: str,
     op_id: UUID,
     anonymous: bool = False,
+    language: str = "",
 ) -> Ack:
     if kind not in Card.Kind.values:
         raise Invalid(_("A card is either a practice or a difficulty."))
     text = _clean_card_text(text)
-    content = digest(type="card.create", kind=kind, text=text, anonymous=anonymous)
+    if language and language not in languages.CODES:
+        raise Invalid(_("A card is written in English, French or Spanish."))
+    chosen = {"language": language} if language else {}  # as digests were before languages
+    content = digest(type="card.create", kind=kind, text=text, anonymous=anonymous, **chosen)
     with transaction.atomic():
         breakout, actor, repeat = board_write(
             participant_id, breakout_id, op_id, content, "card.post"
@@ -49,7 +53,11 @@ def card_create(
         if anonymous and not breakout.workshop.allow_anonymous:
             raise Forbidden(_("Anonymous posting is not allowed in this workshop."))
         card = Card.objects.create(
-            breakout=breakout, kind=kind, text=text, author=None if anonymous else actor
+            breakout=breakout,
+            kind=kind,
+            text=text,
+            language=language or languages.detect(text),
+            author=None if anonymous else actor,
         )
         payload = {"card": queries.card_view(card)}
         event = append_event(

@@ -184,6 +184,7 @@ def board(request: HttpRequest, workshop_id: int, breakout_id: int) -> HttpRespo
                     kind=kind,
                     text=form.cleaned_data["text"],
                     anonymous=form.cleaned_data.get("anonymous", False),
+                    language=form.cleaned_data["language"],
                     op_id=form.cleaned_data["op_id"],
                 )
             except services.ServiceError as exc:

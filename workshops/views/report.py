@@ -21,9 +21,14 @@ DATA_FORMATS = {"csv": "report.view", "xlsx": "report.view", "json": "workshop.p
 NEW_LINK = "new_report_link"
 
 
+def _options(request, workshop) -> report_data.Options:
+    """The facilitator's options, and the reader's choice of the cards' language."""
+    return report_data.Options.of(workshop, request.GET.get("cards", ""))
+
+
 def _draft(request, workshop):
     """The report as it stands, in the page's language, with the facilitator's options."""
-    return report_data.build(workshop, request.LANGUAGE_CODE, report_data.Options.of(workshop))
+    return report_data.build(workshop, request.LANGUAGE_CODE, _options(request, workshop))
 
 
 @login_required
@@ -52,6 +57,7 @@ def report(request: HttpRequest, workshop_id: int, new_form=None) -> HttpRespons
         "workshop": workshop,
         "participant": actor,
         "report": _draft(request, workshop),
+        "cards_language": _options(request, workshop).cards_language,
         "items": items,
         "new_form": new_form or forms.RecommendationForm(workshop, prefix="new"),
         "options_form": options,
@@ -87,7 +93,8 @@ def download(request: HttpRequest, workshop_id: int) -> HttpResponse:
         permit(actor, DATA_FORMATS[fmt])
     if fmt not in export.FORMATS:
         return HttpResponseBadRequest(_("Unknown format."))
-    return _attachment(export.export(workshop, fmt, request.GET.get("lang", "")))
+    language = request.GET.get("lang", "")
+    return _attachment(export.export(workshop, fmt, language, _options(request, workshop)))
 
 
 def _attachment(made: export.Export) -> HttpResponse:
@@ -156,9 +163,8 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "workshop": workshop,
         "token": token,
-        "report": report_data.build(
-            workshop, request.LANGUAGE_CODE, report_data.Options.of(workshop)
-        ),
+        "cards_language": _options(request, workshop).cards_language,
+        "report": report_data.build(workshop, request.LANGUAGE_CODE, _options(request, workshop)),
         "formats": export.REPORT_FORMATS,
     }
     return render(request, "workshops/shared_report.html", context)
@@ -171,7 +177,7 @@ def shared_download(request: HttpRequest, token: str) -> HttpResponse:
     if fmt not in export.REPORT_FORMATS:
         return HttpResponseBadRequest(_("Unknown format."))
     language = request.GET.get("lang", request.LANGUAGE_CODE)
-    return _attachment(export.export(workshop, fmt, language))
+    return _attachment(export.export(workshop, fmt, language, _options(request, workshop)))
 
 
 @login_required

@@ -7,7 +7,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workshops import export
+from workshops import export, languages
+from workshops.export.report import Options
 from workshops.models import Workshop
 
 
@@ -21,12 +22,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--language", default="", help="language of the headings (default: the workshop's)"
         )
+        parser.add_argument(
+            "--cards-language",
+            default="",
+            choices=["", *languages.CODES],
+            help="the report shows only the cards written in this language",
+        )
 
-    def handle(self, *args, workshop, format, output, language, **options):
+    def handle(self, *args, workshop, format, output, language, cards_language, **options):
         found = Workshop.objects.filter(pk=workshop).first()
         if found is None:
             raise CommandError(f"There is no workshop {workshop}.")
-        made = export.export(found, format, language)
+        made = export.export(found, format, language, Options.of(found, cards_language))
         if output == "-":
             sys.stdout.buffer.write(made.content)
             return
