@@ -34,3 +34,19 @@ new MutationObserver((changes) => {
     }
   }
 }).observe(document.body, { childList: true, subtree: true });
+
+// The reader's zone named under the workshop's time, and the organisers' time beside it
+// when their clocks show another time.
+const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+function clockIn(zone, date) {
+  return new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", day: "numeric" }).format(date);
+}
+
+for (const when of document.querySelectorAll(".when[data-organiser-zone]")) {
+  const note = when.querySelector(".viewer-zone");
+  note.textContent = interpolate(gettext("Times are shown in your time zone (%(zone)s)."), { zone: viewerZone }, true);
+  note.hidden = false;
+  const start = new Date(when.querySelector("time").dateTime);
+  when.querySelector(".organiser-time").hidden = clockIn(viewerZone, start) === clockIn(when.dataset.organiserZone, start);
+}
