@@ -65,6 +65,17 @@ def needs_chromium():
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language: a request of an earlier test in
+    another language leaves that one active in the thread."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fresh_limits():
     """Every test starts with full limits: counts of earlier tests (in this process, or
     in Redis) do not carry over."""
