@@ -2,7 +2,12 @@
 what is kept, what is refused, suggested answers and dismissals, the answers page per
 role, and the report section."""
 
+import uuid
+from io import BytesIO
+
 import pytest
+from docx import Document
+from pypdf import PdfReader
 
 from tests.factories import (
     breakout,
@@ -55,7 +60,8 @@ def test_a_link_across_breakouts_keeps_who_made_it_when_and_the_note(w):
     stored = AnswerLink.objects.get()
     assert (stored.difficulty, stored.practice) == (w["difficulty"], w["practice"])
     assert (stored.created_by, stored.note) == (w["lead"], "Same budget problem")
-    assert stored.created_at is not None and made.pk == stored.pk
+    assert stored.created_at is not None
+    assert made.pk == stored.pk
 
 
 def test_the_link_is_logged_on_the_difficultys_board(w):
@@ -127,13 +133,14 @@ def test_members_see_links_on_their_board_but_never_to_a_hidden_practice(w):
     link(w, w["lead"], "A note")
     client = logged_in_client(w["ana"])
     page = client.get(f"/w/{w['workshop'].pk}/b/{w['one'].pk}/").content.decode()
-    assert "Answered by a practice from Room 2:" in page and PRACTICE in page
+    assert "Answered by a practice from Room 2:" in page
+    assert PRACTICE in page
     services.card_set_hidden(
         participant_id=w["lead"].pk,
         breakout_id=w["two"].pk,
         card_id=w["practice"].pk,
         hidden=True,
-        op_id=__import__("uuid").uuid4(),
+        op_id=uuid.uuid4(),
     )
     page = client.get(f"/w/{w['workshop'].pk}/b/{w['one'].pk}/").content.decode()
     assert PRACTICE not in page
@@ -158,7 +165,9 @@ def test_suggested_answers_rank_the_practice_and_a_dismissed_one_never_returns(w
     page = client.get(f"/w/{w['workshop'].pk}/answers/").content.decode()
     suggested = page.split(DIFFICULTY)[1].split("</article>")[0]
     first = suggested.split('class="suggested"')[1].split("</li>")[0]
-    assert PRACTICE in first and "Shared words:" in first and "maintenance" in first
+    assert PRACTICE in first
+    assert "Shared words:" in first
+    assert "maintenance" in first
     response = client.post(
         f"/w/{w['workshop'].pk}/answers/dismiss/",
         {"difficulty_id": w["difficulty"].pk, "practice_id": w["practice"].pk},
@@ -186,15 +195,18 @@ def test_the_answers_page_per_role(w):
     assert logged_in_client(w["ana"]).get(url).url.startswith("/login/")
     observer = make_facilitator(w["workshop"], "obs", Participant.Team.OBSERVER)
     page = logged_in_client(observer).get(url)
-    assert page.status_code == 200 and "Link this practice" not in page.content.decode()
+    assert page.status_code == 200
+    assert "Link this practice" not in page.content.decode()
     post = logged_in_client(w["ana"]).post(
         f"{url}link/", {"difficulty_id": w["difficulty"].pk, "practice_id": w["practice"].pk}
     )
-    assert post.status_code == 302 and post.url.startswith("/login/")
+    assert post.status_code == 302
+    assert post.url.startswith("/login/")
     refused = logged_in_client(observer).post(
         f"{url}link/", {"difficulty_id": w["difficulty"].pk, "practice_id": w["practice"].pk}
     )
-    assert refused.status_code == 400 and not AnswerLink.objects.exists()
+    assert refused.status_code == 400
+    assert not AnswerLink.objects.exists()
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "pdf", "docx"])
@@ -202,16 +214,8 @@ def test_every_report_format_has_the_answers_section(w, fmt):
     link(w, w["lead"], "Parking fee")
     content = export(w["workshop"], fmt, "en").content
     if fmt == "pdf":
-        from io import BytesIO
-
-        from pypdf import PdfReader
-
         content = "".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
     elif fmt == "docx":
-        from io import BytesIO
-
-        from docx import Document
-
         content = "\n".join(p.text for p in Document(BytesIO(content)).paragraphs)
     else:
         content = content.decode()
