@@ -34,5 +34,6 @@ lint: $(VENV)/.test
 
 # Refresh the translation catalogues after changing user-visible strings.
 messages: $(VENV)/.app
-	$(BIN)/python manage.py makemessages --locale fr --locale es --ignore '.venv/*'
+	$(BIN)/python manage.py makemessages --no-obsolete --locale fr --locale es --ignore '.venv/*'
+	$(BIN)/python manage.py makemessages --no-obsolete -d djangojs --locale fr --locale es --ignore '.venv/*' --ignore 'static/vendor/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'

@@ -59,7 +59,9 @@ function newOpId() {
 
 function updateStatus() {
   const unsent = outbox.load().length;
-  const extra = unsent ? status.dataset.textUnsent.replace("{count}", unsent) : "";
+  const extra = unsent
+    ? interpolate(ngettext("%(count)s card not sent yet", "%(count)s cards not sent yet", unsent), { count: unsent }, true)
+    : "";
   showState(status, state.connection, extra);
 }
 
@@ -81,7 +83,7 @@ function showPending(op) {
   text.textContent = op.text;
   const meta = document.createElement("p");
   meta.className = "card-meta";
-  meta.textContent = board.dataset.textSending;
+  meta.textContent = gettext("Sending…");
   item.append(text, meta);
   document.getElementById(`cards-${op.kind}`)?.append(item);
 }
@@ -94,11 +96,11 @@ function showFailed(opId, message) {
   }
   item.classList.add("failed");
   const meta = item.querySelector(".card-meta");
-  meta.textContent = `${board.dataset.textFailed}: ${message} `;
+  meta.textContent = `${interpolate(gettext("Not posted: %(reason)s"), { reason: message }, true)} `;
   const dismiss = document.createElement("button");
   dismiss.type = "button";
   dismiss.className = "link";
-  dismiss.textContent = board.dataset.textDismiss;
+  dismiss.textContent = gettext("Dismiss");
   dismiss.addEventListener("click", () => item.remove());
   meta.append(dismiss);
 }
@@ -160,7 +162,11 @@ function answerElement(answer) {
   element.dataset.answer = answer.id;
   element.classList.toggle("answer--hidden", answer.practice.hidden);
   const from = element.querySelector(".answer-from");
-  from.textContent = board.dataset.textAnsweredFrom.replace("%(breakout)s", answer.practice.breakout);
+  from.textContent = interpolate(
+    gettext("Answered by a practice from %(breakout)s:"),
+    { breakout: answer.practice.breakout },
+    true,
+  );
   element.querySelector(".answer-text").textContent = answer.practice.text;
   element.querySelector(".answer-note").textContent = answer.note;
   return element;
@@ -193,14 +199,23 @@ function placeCard(card) {
   refreshVotes();
 }
 
+const PHASE_LABELS = {
+  collect: () => gettext("Collect"),
+  cluster: () => gettext("Cluster"),
+  vote: () => gettext("Vote"),
+  summarise: () => gettext("Summarise"),
+  closed: () => gettext("Closed"),
+};
+
 function showPhase(phase) {
   board.dataset.phase = phase;
   const badge = document.getElementById("phase");
   badge.dataset.phase = phase;
-  badge.querySelector(".phase-label").textContent = badge.dataset[`label${phase[0].toUpperCase()}${phase.slice(1)}`];
+  badge.querySelector(".phase-label").textContent = PHASE_LABELS[phase]();
   const notice = document.getElementById("phase-notice");
   const locked = phase === "closed" || (phase !== "collect" && !isFacilitator);
-  notice.textContent = phase === "closed" ? notice.dataset.textClosed : notice.dataset.textLocked;
+  notice.textContent =
+    phase === "closed" ? gettext("This board is closed: you can read it, not change it.") : gettext("Posting is closed in this phase.");
   notice.hidden = phase === "collect";
   for (const form of board.querySelectorAll("form.card-form")) {
     for (const control of form.elements) control.disabled = locked;

@@ -29,7 +29,7 @@ function newCluster(id) {
 }
 
 function showCluster(element, cluster) {
-  element.querySelector(".cluster-title").textContent = cluster.title || board.dataset.textUntitled;
+  element.querySelector(".cluster-title").textContent = cluster.title || gettext("Untitled cluster");
   const input = element.querySelector(".rename-form input");
   if (document.activeElement !== input) input.value = cluster.title;
   const editor = element.querySelector(".summary-editor");
@@ -122,16 +122,16 @@ export function initClustering(send, newOpId) {
       ...clusters()
         .filter((cluster) => cluster.id !== current)
         .map((cluster) => menuButton(cluster.title, () => moveCard(cardId, cluster.id))),
-      menuButton(board.dataset.textNewCluster, () => startCluster([cardId])),
+      menuButton(gettext("A new cluster"), () => startCluster([cardId])),
     );
-    if (current !== null) items.append(menuButton(board.dataset.textNoCluster, () => moveCard(cardId, null)));
+    if (current !== null) items.append(menuButton(gettext("Out of any cluster"), () => moveCard(cardId, null)));
   }
 
   function fillMergeTargets(menu) {
     const id = Number(menu.closest(".cluster").dataset.cluster);
     const targets = menu.querySelector(".merge-targets");
     const label = document.createElement("p");
-    label.textContent = board.dataset.textMergeInto;
+    label.textContent = gettext("Merge into:");
     targets.replaceChildren(
       label,
       ...clusters()

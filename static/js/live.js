@@ -91,9 +91,17 @@ function joinPart(parts, part) {
   return JSON.parse(whole);
 }
 
-// Show a connection state in an element carrying data-text-<state> labels.
+const STATE_LABELS = {
+  connected: () => gettext("Live"),
+  connecting: () => gettext("Connecting…"),
+  reconnecting: () => gettext("Reconnecting…"),
+  offline: () => gettext("Offline"),
+  ended: () => gettext("Disconnected"),
+};
+
+// Show a connection state, and what else the page has to say about it.
 export function showState(element, state, extra = "") {
   element.dataset.state = state;
-  const label = element.dataset[`text${state[0].toUpperCase()}${state.slice(1)}`] || state;
+  const label = STATE_LABELS[state]();
   element.textContent = extra ? `${label} — ${extra}` : label;
 }

@@ -85,7 +85,7 @@ export function applySummary(change, ownSave) {
     editor.elements.text.value = change.text;
     editor.dataset.version = change.version;
     delete editor.dataset.dirty;
-    if (ownSave) say(editor, board.dataset.textSaved);
+    if (ownSave) say(editor, gettext("Saved."));
   }
 }
 
@@ -94,7 +94,7 @@ export function summaryConflict(clusterId, error) {
   const editor = editorFor(clusterId);
   if (!editor || !error.data) return;
   editor.dataset.version = error.data.version;
-  say(editor, `${error.message} ${board.dataset.textTheirs} ${error.data.current}`);
+  say(editor, interpolate(gettext("%(error)s Their version: %(text)s"), { error: error.message, text: error.data.current }, true));
 }
 
 export function initOutcomes(send, newOpId, pending) {

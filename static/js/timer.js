@@ -28,16 +28,16 @@ export function renderTimer(element) {
   if (element.hidden) return;
   const value = element.querySelector(".timer-value");
   if (!endsAt) {
-    value.textContent = `${format(Number(paused))} (${element.dataset.textPaused})`;
+    value.textContent = interpolate(gettext("%(time)s (paused)"), { time: format(Number(paused)) }, true);
     return;
   }
   const left = Math.max(0, Math.round((Date.parse(endsAt) - (Date.now() + offsetMs)) / 1000));
   const before = element.dataset.left;
   element.dataset.left = left;
-  value.textContent = left === 0 ? element.dataset.textUp : format(left);
+  value.textContent = left === 0 ? gettext("Time is up") : format(left);
   element.classList.toggle("timer--up", left === 0);
   element.classList.toggle("timer--soon", left > 0 && left <= 60);
-  if (left === 0 && before !== undefined && before !== "0") announce(element.dataset.textUp);
+  if (left === 0 && before !== undefined && before !== "0") announce(gettext("Time is up"));
 }
 
 export function applyTimer(element, timer) {

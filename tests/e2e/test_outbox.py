@@ -33,7 +33,7 @@ def test_an_unsent_card_survives_a_reload_and_lands_once(needs_chromium, output_
         page.locator(".column--practice").get_by_role("button", name="Post").click()
         pending = page.locator("#cards-practice .card.pending")
         expect(pending).to_contain_text("Written on a train in a tunnel")
-        expect(page.locator("#connection-status")).to_contain_text("1 not sent yet")
+        expect(page.locator("#connection-status")).to_contain_text("1 card not sent yet")
         page.reload()
         expect(pending).to_contain_text("Written on a train in a tunnel")
         assert Card.objects.count() == 0
