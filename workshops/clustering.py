@@ -458,7 +458,7 @@ def closest_sentences(board: Board, pairs: set[tuple[int, int]]) -> dict[tuple[i
 # Similarities are in standard deviations of the board's own pairs (standardised), so
 # the thresholds below mean the same on every board.
 
-DUPLICATE_COSINE = 0.86  # cosine of two sentence vectors: the same idea
+DUPLICATE_COSINE = 0.78  # cosine of two sentence vectors: the same idea
 GROUP_MERGE = 1.2  # average linkage merges groups at least this alike
 GROUP_KEEP = 2.7  # a new group is proposed when its cards are this alike on average
 SORT_FLOOR = 0.4  # a loose card joins a cluster at least this close...
@@ -476,15 +476,14 @@ def suggest(cards: Sequence[CardText], given: Sequence[GivenCluster] = ()) -> Su
     board = embed_board([card.text for card in cards] + titles)
     kinds = [card.kind for card in cards] + [""] * len(titles)
     similarity = board_similarity(board, kinds) if len(board.texts) > 1 else np.zeros((1, 1))
-    duplicates = near_duplicates(board, cards, loose)
+    sorted_into = sort_the_rest(similarity, cards, given, loose)
+    rest = [n for n in loose if n not in sorted_into]
+    duplicates = near_duplicates(board, cards, rest)
     in_duplicates = {n for group in duplicates for n in group}
-    sorted_into = sort_the_rest(
-        similarity, cards, given, [n for n in loose if n not in in_duplicates]
-    )
-    rest = [n for n in loose if n not in in_duplicates and n not in sorted_into]
+    undecided = [n for n in rest if n not in in_duplicates]
     groups = [(group, 1.0, True) for group in duplicates]
     groups += [
-        (group, confidence, False) for group, confidence in confident_groups(similarity, rest)
+        (group, confidence, False) for group, confidence in confident_groups(similarity, undecided)
     ]
     grouped = {n for group, _, _ in groups for n in group}
     titles_of = cluster_titles(board, [group for group, _, _ in groups]) if groups else []
@@ -494,7 +493,7 @@ def suggest(cards: Sequence[CardText], given: Sequence[GivenCluster] = ()) -> Su
             for title, (group, confidence, duplicate) in zip(titles_of, groups, strict=True)
         ],
         sorted={cards[n].id: index for n, index in sorted_into.items()},
-        unsorted=[cards[n].id for n in rest if n not in grouped],
+        unsorted=[cards[n].id for n in undecided if n not in grouped],
     )
 
 
@@ -516,12 +515,11 @@ def suggest_clusters(
     return [
         *(SuggestedCluster(c.title, tuple(ids), 1.0) for c, ids in zip(given, kept, strict=True)),
         *found.groups,
-        *(SuggestedCluster(snippet(text_of[i]), (i,)) for i in found.unsorted),
+        *(
+            SuggestedCluster(title_from([], text_of[i], detect_language(text_of[i])), (i,))
+            for i in found.unsorted
+        ),
     ]
-
-
-def snippet(text: str) -> str:
-    return " ".join(word[:SNIPPET_WORD_LENGTH] for word in text.split()[:SNIPPET_WORDS])
 
 
 def near_duplicates(board: Board, cards: Sequence[CardText], loose: list[int]) -> list[list[int]]:
