@@ -3,7 +3,8 @@ receives of it.
 
 Audiences of a board's log:
 - members: the participants of the breakout. They never receive a hidden card's text,
-  and an anonymous card has no author anywhere (it is not stored).
+  not even through a link from one of their difficulties to a practice of another
+  board, and an anonymous card has no author anywhere (it is not stored).
 - the team: facilitators viewing the board (lead, hosts, rapporteurs, observers). They
   see hidden cards, marked as such.
 The control room receives no log events: an event that changes a breakout's row
@@ -93,6 +94,26 @@ class MessagePayload(Payload):
     message: MessageData
 
 
+class AnsweringPractice(Payload):
+    id: int
+    text: str
+    breakout: str  # the name of the practice's breakout
+    hidden: bool
+
+
+class AnswerData(Payload):
+    id: int
+    practice: AnsweringPractice
+    note: str
+    by: str
+    created_at: str
+
+
+class AnswersPayload(Payload):
+    difficulty: int
+    links: list[AnswerData]  # every answer of the difficulty, oldest first
+
+
 class SettingsPayload(Payload):
     allow_anonymous: bool | None = None
     participants_cluster: bool | None = None
@@ -156,6 +177,19 @@ def layout_of_visible_cards(name: str, payload: dict, seen: Seen) -> Projected:
     return Projected(name, {"clusters": visible})
 
 
+def answers_of_visible_cards(name: str, payload: dict, seen: Seen) -> Projected:
+    """`skip` when the difficulty is hidden now, else the same without the links to
+    practices hidden then or now (a hidden practice's text never reaches members)"""
+    if payload["difficulty"] in seen.hidden:
+        return SKIP
+    links = [
+        link
+        for link in payload["links"]
+        if not link["practice"]["hidden"] and link["practice"]["id"] not in seen.hidden
+    ]
+    return Projected(name, {"difficulty": payload["difficulty"], "links": links})
+
+
 @dataclass(frozen=True)
 class EventType:
     name: str
@@ -177,6 +211,7 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("timer.changed", TimerPayload, same_for_members, changes_control_row=True),
         EventType("message.posted", MessagePayload, same_for_members),
         EventType("settings.changed", SettingsPayload, same_for_members),
+        EventType("answers.changed", AnswersPayload, answers_of_visible_cards),
     ]
 }
 

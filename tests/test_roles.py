@@ -19,7 +19,15 @@ from tests.factories import (
 )
 from tests.realtime.helpers import open_socket
 from workshops import roles
-from workshops.models import AgendaSegment, Breakout, Card, Participant, ReportLink, Workshop
+from workshops.models import (
+    AgendaSegment,
+    AnswerLink,
+    Breakout,
+    Card,
+    Participant,
+    ReportLink,
+    Workshop,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -150,6 +158,18 @@ def share_the_report(workshop, person, board):
     return ReportLink.objects.exists()
 
 
+def link_an_answer(workshop, person, board):
+    """Link a difficulty of `board` to a practice of another board."""
+    target = a_target(workshop, board)
+    post_card(target, board, "A difficulty", kind="difficulty")
+    difficulty = Card.objects.get(breakout=board, kind="difficulty")
+    practice = Card.objects.filter(kind="practice").exclude(breakout=board).first()
+    url = reverse("workshops:answer-link", args=[workshop.pk])
+    data = {"difficulty_id": difficulty.pk, "practice_id": practice.pk}
+    logged_in_client(person).post(url, data)
+    return AnswerLink.objects.exists()
+
+
 def post_card_without_javascript(workshop, person, board):
     url = reverse("workshops:board", args=[workshop.pk, board.pk])
     data = {"kind": "practice", "text": "By form", "op_id": str(uuid.uuid4())}
@@ -230,6 +250,7 @@ PROBES = {
             ),
         )
     ],
+    "answer.link": [link_an_answer],
     "summary.write": [
         over_the_socket(lambda b: {"type": "summary.write", "text": "So far", "version": 0})
     ],

@@ -18,10 +18,8 @@ Two card-to-card similarities are measured and added up, each standardised:
   similar content word of the other (multilingual word vectors, so "budget"
   meets "presupuesto"), weighted by how rare the word is on the board.
 
-Clustering is average-linkage agglomeration over that similarity, measured
-from the board's own mean: two groups merge while their cards are, on average,
-more alike than two cards of that board taken at random. The number of
-clusters follows from that rule; there is no threshold to tune per board.
+What is proposed from that similarity (near-duplicates, confident groups, sorting
+loose cards into the facilitator's clusters) is described with `suggest` below.
 """
 
 from __future__ import annotations
@@ -62,26 +60,23 @@ class CardText:
 class SuggestedCluster:
     title: str
     card_ids: tuple[str, ...]
+    confidence: float = 0.0  # how sure the method is that these cards belong together
+    duplicates: bool = False  # the same idea posted more than once
 
 
-def suggest_clusters(cards: Sequence[CardText]) -> list[SuggestedCluster]:
-    """Partition the cards into titled clusters, largest first."""
-    if not cards:
-        return []
-    duplicates = group_duplicates(cards)
-    texts = [cards[positions[0]].text for positions in duplicates]
-    kinds = [cards[positions[0]].kind for positions in duplicates]
-    board = embed_board(texts)
-    groups = average_linkage(board_similarity(board, kinds)) if len(texts) > 1 else [[0]]
-    groups.sort(key=lambda group: (-sum(len(duplicates[u]) for u in group), group[0]))
-    titles = cluster_titles(board, groups)
-    return [
-        SuggestedCluster(
-            title=title,
-            card_ids=tuple(cards[p].id for p in sorted(p for u in group for p in duplicates[u])),
-        )
-        for title, group in zip(titles, groups, strict=True)
-    ]
+@dataclass(frozen=True)
+class GivenCluster:
+    """A cluster the facilitator made: kept as it is."""
+
+    title: str
+    card_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    groups: list[SuggestedCluster]  # new groups of loose cards, near-duplicates first
+    sorted: dict[str, int]  # loose card id -> index of the given cluster it fits best
+    unsorted: list[str]  # loose cards the method is not sure about
 
 
 def key_points(cards: Sequence[CardText], limit: int = 3) -> list[str]:
@@ -274,14 +269,6 @@ def unit_rows(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
-def group_duplicates(cards: Sequence[CardText]) -> list[list[int]]:
-    """Positions of the cards sharing one text (case and spacing aside), first seen first."""
-    positions: dict[str, list[int]] = {}
-    for position, card in enumerate(cards):
-        positions.setdefault(normalized(card.text), []).append(position)
-    return list(positions.values())
-
-
 def normalized(text: str) -> str:
     return " ".join(text.casefold().split())
 
@@ -377,3 +364,240 @@ def title_from(terms: Sequence[str], sample_text: str, language: str) -> str:
         return title[0].upper() + title[1:]
     snippet = [word[:SNIPPET_WORD_LENGTH] for word in sample_text.split()[:SNIPPET_WORDS]]
     return " ".join(snippet) if len(snippet) >= 2 else FALLBACK_TITLES[language]
+
+
+# --- Answers: the practices most likely to answer each difficulty -----------------
+
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+MIN_ANSWER_SIMILARITY = 0.5  # in standard deviations above a random pair of the workshop
+
+
+@dataclass(frozen=True)
+class SuggestedAnswer:
+    practice_id: str
+    score: float
+    shared_words: tuple[str, ...]  # words both cards use (singular, plural, accents aside)
+    sentence: str  # the practice's sentence closest in meaning to the difficulty
+
+
+def suggest_answers(
+    cards: Sequence[CardText], limit: int = 3, excluded: frozenset = frozenset()
+) -> dict[str, list[SuggestedAnswer]]:
+    """For each difficulty, up to `limit` practices, most likely answer first, each with
+    reasons a person can check. `excluded` holds (difficulty id, practice id) pairs
+    never to suggest (already linked, or dismissed)."""
+    difficulties = [n for n, card in enumerate(cards) if card.kind == "difficulty"]
+    practices = [n for n, card in enumerate(cards) if card.kind == "practice"]
+    ranked: dict[str, list[tuple[int, float]]] = {cards[d].id: [] for d in difficulties}
+    if not difficulties or not practices:
+        return {card_id: [] for card_id in ranked}
+    board = embed_board([card.text for card in cards])
+    similarity = board_similarity(board, [card.kind for card in cards])
+    for d in difficulties:
+        candidates = [
+            (p, float(similarity[d, p]))
+            for p in practices
+            if similarity[d, p] >= MIN_ANSWER_SIMILARITY
+            and (cards[d].id, cards[p].id) not in excluded
+        ]
+        candidates.sort(key=lambda item: (-item[1], item[0]))
+        ranked[cards[d].id] = candidates[:limit]
+    sentences = closest_sentences(
+        board, {(d, p) for d in difficulties for p, _ in ranked[cards[d].id]}
+    )
+    return {
+        cards[d].id: [
+            SuggestedAnswer(
+                practice_id=cards[p].id,
+                score=round(score, 2),
+                shared_words=shared_words(board.words[d], board.words[p]),
+                sentence=sentences[(d, p)],
+            )
+            for p, score in ranked[cards[d].id]
+        ]
+        for d in difficulties
+    }
+
+
+def shared_words(words: Sequence[str], others: Sequence[str]) -> tuple[str, ...]:
+    """The words of `others` that `words` also uses, in the order of `others`."""
+    keys = {term_key(word) for word in words}
+    shared: list[str] = []
+    for word in others:
+        if term_key(word) in keys and word not in shared:
+            shared.append(word)
+    return tuple(shared)
+
+
+def closest_sentences(board: Board, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """For each (difficulty, practice) pair, the practice's sentence closest to the
+    difficulty: the practice itself when it is one sentence."""
+    split = {p: SENTENCE_END.split(board.texts[p].strip()) for _, p in pairs}
+    several = sorted({s for parts in split.values() if len(parts) > 1 for s in parts})
+    vectors = dict(zip(several, unit_rows(encode(several)), strict=True)) if several else {}
+    closest = {}
+    for d, p in pairs:
+        target = unit_rows(board.full[d][None])[0]
+        closest[(d, p)] = max(
+            split[p], key=lambda s: float(vectors[s] @ target) if s in vectors else 0.0
+        )
+    return closest
+
+
+# --- Confident suggestions: what a facilitator can trust ---------------------------
+#
+# Themes are weakly separated by every offline encoder (see the README), so instead of
+# partitioning every card the method proposes only what it is sure of:
+# * near-duplicates: cards of one kind whose sentences mean nearly the same, in any
+#   language (the encoder maps translations onto each other);
+# * "sort the rest": a loose card goes to the facilitator's cluster it is closest to
+#   (its cards and its title), only when that cluster is close and clearly closer than
+#   the next one;
+# * new groups: average linkage that merges only strongly similar groups, keeping the
+#   groups of two or more whose cards are, on average, strongly alike.
+# Similarities are in standard deviations of the board's own pairs (standardised), so
+# the thresholds below mean the same on every board.
+
+DUPLICATE_COSINE = 0.78  # cosine of two sentence vectors: the same idea
+GROUP_MERGE = 1.2  # average linkage merges groups at least this alike
+GROUP_KEEP = 2.7  # a new group is proposed when its cards are this alike on average
+SORT_FLOOR = 0.4  # a loose card joins a cluster at least this close...
+SORT_MARGIN = 0.35  # ...and this much closer than to the next cluster
+TITLE_WEIGHT = 0.5  # a cluster's title counts as much as all its cards together
+
+
+def suggest(cards: Sequence[CardText], given: Sequence[GivenCluster] = ()) -> Suggestions:
+    """What to propose for the cards in none of the `given` clusters."""
+    placed = {card_id for cluster in given for card_id in cluster.card_ids}
+    loose = [n for n, card in enumerate(cards) if card.id not in placed]
+    if not loose:
+        return Suggestions(groups=[], sorted={}, unsorted=[])
+    titles = [cluster.title for cluster in given]
+    board = embed_board([card.text for card in cards] + titles)
+    kinds = [card.kind for card in cards] + [""] * len(titles)
+    similarity = board_similarity(board, kinds) if len(board.texts) > 1 else np.zeros((1, 1))
+    sorted_into = sort_the_rest(similarity, cards, given, loose)
+    rest = [n for n in loose if n not in sorted_into]
+    duplicates = near_duplicates(board, cards, rest)
+    in_duplicates = {n for group in duplicates for n in group}
+    undecided = [n for n in rest if n not in in_duplicates]
+    groups = [(group, 1.0, True) for group in duplicates]
+    groups += [
+        (group, confidence, False) for group, confidence in confident_groups(similarity, undecided)
+    ]
+    grouped = {n for group, _, _ in groups for n in group}
+    titles_of = cluster_titles(board, [group for group, _, _ in groups]) if groups else []
+    return Suggestions(
+        groups=[
+            SuggestedCluster(title, tuple(cards[n].id for n in group), confidence, duplicate)
+            for title, (group, confidence, duplicate) in zip(titles_of, groups, strict=True)
+        ],
+        sorted={cards[n].id: index for n, index in sorted_into.items()},
+        unsorted=[cards[n].id for n in undecided if n not in grouped],
+    )
+
+
+def confident_clusters(cards: Sequence[CardText]) -> list[SuggestedCluster]:
+    """Only the groups the method is sure of (near-duplicates included)."""
+    return suggest(cards).groups
+
+
+def suggest_clusters(
+    cards: Sequence[CardText], given: Sequence[GivenCluster] = ()
+) -> list[SuggestedCluster]:
+    """Every card in exactly one cluster: the given clusters with the cards sorted into
+    them, the new groups, then each unsorted card alone."""
+    found = suggest(cards, given)
+    kept = [list(cluster.card_ids) for cluster in given]
+    for card_id, index in found.sorted.items():
+        kept[index].append(card_id)
+    text_of = {card.id: card.text for card in cards}
+    return [
+        *(SuggestedCluster(c.title, tuple(ids), 1.0) for c, ids in zip(given, kept, strict=True)),
+        *found.groups,
+        *(
+            SuggestedCluster(title_from([], text_of[i], detect_language(text_of[i])), (i,))
+            for i in found.unsorted
+        ),
+    ]
+
+
+def near_duplicates(board: Board, cards: Sequence[CardText], loose: list[int]) -> list[list[int]]:
+    """Groups of loose cards of one kind that say the same, in any language."""
+    vectors = unit_rows(board.full[loose])
+    close = vectors @ vectors.T
+    parent = {n: n for n in loose}
+
+    def root(n: int) -> int:
+        while parent[n] != n:
+            n = parent[n]
+        return n
+
+    for a, first in enumerate(loose):
+        for b in range(a + 1, len(loose)):
+            second = loose[b]
+            same = normalized(cards[first].text) == normalized(cards[second].text)
+            if cards[first].kind == cards[second].kind and (
+                same or close[a, b] >= DUPLICATE_COSINE
+            ):
+                parent[root(second)] = root(first)
+    groups = defaultdict(list)
+    for n in loose:
+        groups[root(n)].append(n)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def sort_the_rest(
+    similarity: np.ndarray,
+    cards: Sequence[CardText],
+    given: Sequence[GivenCluster],
+    loose: list[int],
+) -> dict[int, int]:
+    """For each loose card, the index of the given cluster it fits best, when it clearly
+    fits one."""
+    if not given or not loose:
+        return {}
+    position = {card.id: n for n, card in enumerate(cards)}
+    members = [[position[i] for i in cluster.card_ids if i in position] for cluster in given]
+    title_rows = range(len(cards), len(cards) + len(given))
+    scores = np.array(
+        [
+            [
+                (1 - TITLE_WEIGHT) * similarity[n, rows].mean() + TITLE_WEIGHT * similarity[n, t]
+                if rows
+                else similarity[n, t]
+                for rows, t in zip(members, title_rows, strict=True)
+            ]
+            for n in loose
+        ]
+    )
+    chosen = {}
+    for row, n in enumerate(loose):
+        order = np.argsort(-scores[row])
+        best = scores[row, order[0]]
+        second = scores[row, order[1]] if len(order) > 1 else SORT_FLOOR
+        if best >= SORT_FLOOR and best - second >= SORT_MARGIN:
+            chosen[n] = int(order[0])
+    return chosen
+
+
+def confident_groups(similarity: np.ndarray, rows: list[int]) -> list[tuple[list[int], float]]:
+    """Groups of two or more of these rows that are strongly alike, with a confidence
+    from 0 to 1, most confident first."""
+    if len(rows) < 2:
+        return []
+    inner = similarity[np.ix_(rows, rows)]
+    found = []
+    for group in average_linkage(inner - GROUP_MERGE):
+        if len(group) < 2:
+            continue
+        pairs = inner[np.ix_(group, group)][~np.eye(len(group), dtype=bool)]
+        if pairs.mean() >= GROUP_KEEP:
+            found.append(([rows[g] for g in group], confidence_of(float(pairs.mean()))))
+    return sorted(found, key=lambda item: -item[1])
+
+
+def confidence_of(mean_similarity: float) -> float:
+    """From the group's mean similarity to a confidence between 0 and 1: 0.5 at the
+    threshold of keeping a group, near 1 two deviations above it."""
+    return round(1 / (1 + math.exp(-(mean_similarity - GROUP_KEEP) * 1.5)), 2)

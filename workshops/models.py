@@ -17,7 +17,7 @@ def new_epoch() -> int:
     return secrets.randbelow(2**31 - 1) + 1
 
 
-REPORT_SECTIONS = ("background", "proceedings", "recommendations", "participation")
+REPORT_SECTIONS = ("background", "proceedings", "answers", "recommendations", "participation")
 
 
 def all_report_sections() -> list[str]:
@@ -433,10 +433,13 @@ class Suggestion(models.Model):
     """Groups proposed for a board's unclustered cards; accepting can be undone."""
 
     breakout = models.ForeignKey(Breakout, on_delete=models.CASCADE, related_name="+")
-    groups = models.JSONField()  # [{"title": ..., "card_ids": [...]}]
+    # [{"title", "card_ids", "confidence", "duplicates", "cluster_id"}]: a new group, or
+    # (cluster_id set) loose cards to sort into a cluster the facilitator made.
+    groups = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
     created_clusters = models.JSONField(default=list)
+    moved_cards = models.JSONField(default=list)  # sorted into existing clusters
     undone_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -472,3 +475,41 @@ class ReportLink(models.Model):
 
     def __str__(self) -> str:
         return f"report link of {self.workshop}"
+
+
+class AnswerLink(models.Model):
+    """A practice that answers a difficulty, from any breakout of the workshop."""
+
+    difficulty = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="answer_links")
+    practice = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="answers")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["difficulty", "practice"], name="link_once")]
+
+    def __str__(self) -> str:
+        return f"{self.difficulty_id} answered by {self.practice_id}"
+
+
+class AnswerDismissal(models.Model):
+    """A suggested answer the team turned down: never suggested again."""
+
+    difficulty = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="+")
+    practice = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["difficulty", "practice"], name="dismiss_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice_id} dismissed for {self.difficulty_id}"

@@ -10,7 +10,10 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import clustering, roles
 from .models import (
+    AnswerDismissal,
+    AnswerLink,
     BoardEvent,
     Breakout,
     Card,
@@ -56,11 +59,17 @@ def board_context(breakout: Breakout, *, with_hidden: bool = False) -> dict[str,
     shown = breakout.cards.select_related("author")
     if not with_hidden:
         shown = shown.filter(hidden_at=None)
+    shown = list(shown)
+    answers = answers_of(c.pk for c in shown if c.kind == Card.Kind.DIFFICULTY)
     for card in shown:
+        view = card_view(card)
+        if card.pk in answers:
+            links = answers[card.pk]
+            view["answers"] = links if with_hidden else visible_answers(links)
         if card.cluster_id in clusters:
-            clusters[card.cluster_id]["cards"].append(card_view(card))
+            clusters[card.cluster_id]["cards"].append(view)
         else:
-            cards[card.kind].append(card_view(card))
+            cards[card.kind].append(view)
     columns = [
         {"kind": kind, "label": COLUMN_LABELS[kind], "cards": cards[kind]}
         for kind in Card.Kind.values
@@ -98,6 +107,11 @@ BLANKS = {
         "author": None,
         "created_at": "",
         "hidden": True,
+    },
+    "blank_answer": {
+        "id": 0,
+        "practice": {"id": 0, "text": "", "breakout": "", "hidden": False},
+        "note": "",
     },
     "blank_message": {"id": 0, "text": "", "author": "", "created_at": "", "to_all": False},
     "blank_message_to_all": {"id": 0, "text": "", "author": "", "created_at": "", "to_all": True},
@@ -142,11 +156,43 @@ def layout_view(breakout: Breakout) -> dict[str, Any]:
 
 
 def hidden_card_ids(breakout_id: int) -> set[int]:
+    """The board's hidden cards, and the hidden practices its difficulties link to."""
+    here = Q(breakout_id=breakout_id) | Q(answers__difficulty__breakout_id=breakout_id)
     return set(
-        Card.objects.filter(breakout_id=breakout_id, hidden_at__isnull=False).values_list(
-            "pk", flat=True
-        )
+        Card.objects.filter(here, hidden_at__isnull=False).values_list("pk", flat=True).distinct()
     )
+
+
+def answer_view(link: AnswerLink) -> dict[str, Any]:
+    """A practice answering a difficulty, as its board shows it; also in events."""
+    practice = link.practice
+    return {
+        "id": link.pk,
+        "practice": {
+            "id": practice.pk,
+            "text": practice.text,
+            "breakout": practice.breakout.name,
+            "hidden": practice.hidden_at is not None,
+        },
+        "note": link.note,
+        "by": link.created_by.display_name if link.created_by_id else "",
+        "created_at": link.created_at.isoformat(),
+    }
+
+
+def answers_of(difficulty_ids) -> dict[int, list[dict[str, Any]]]:
+    """The answers of each difficulty, oldest first, hidden practices included."""
+    answers: dict[int, list[dict[str, Any]]] = {pk: [] for pk in difficulty_ids}
+    links = AnswerLink.objects.filter(difficulty_id__in=answers.keys()).select_related(
+        "practice__breakout", "created_by"
+    )
+    for link in links:
+        answers[link.difficulty_id].append(answer_view(link))
+    return answers
+
+
+def visible_answers(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [link for link in links if not link["practice"]["hidden"]]
 
 
 def summary_view(breakout: Breakout) -> dict[str, Any]:
@@ -400,3 +446,77 @@ def report(workshop: Workshop) -> list[dict[str, Any]]:
             {**context, "loose": [c for col in context["columns"] for c in col["cards"]]}
         )
     return sections
+
+
+def answers_page(workshop: Workshop, actor: Participant) -> dict[str, Any]:
+    """Every visible difficulty of the workshop with its answers and, where this person
+    may link, the practices suggested for it (never one linked or dismissed already);
+    the practices to choose from, per breakout; and the themes that recur."""
+    cards = list(
+        Card.objects.filter(breakout__workshop=workshop, hidden_at=None)
+        .select_related("breakout")
+        .order_by("breakout__position", "pk")
+    )
+    breakouts = list(workshop.breakouts.all())
+    may_link = {b.pk for b in breakouts if roles.allows(actor, "answer.link", b)}
+    difficulties = [c for c in cards if c.kind == Card.Kind.DIFFICULTY]
+    practices = {c.pk: c for c in cards if c.kind == Card.Kind.PRACTICE}
+    links = answers_of(d.pk for d in difficulties)
+    suggested = suggested_answers(cards, links) if may_link else {}
+    rows = [
+        {
+            "card": difficulty,
+            "can_link": difficulty.breakout_id in may_link,
+            "links": links[difficulty.pk],
+            "suggestions": [
+                {
+                    "practice": practices[int(s.practice_id)],
+                    "words": s.shared_words,
+                    "sentence": s.sentence,
+                }
+                for s in suggested.get(str(difficulty.pk), [])
+            ],
+        }
+        for difficulty in difficulties
+    ]
+    groups = [(b, [p for p in practices.values() if p.breakout_id == b.pk]) for b in breakouts]
+    return {
+        "difficulties": rows,
+        "practice_groups": [(b, ps) for b, ps in groups if ps],
+        "breakouts": breakouts,
+        "themes": recurring_themes(cards, breakouts),
+    }
+
+
+def suggested_answers(cards: list[Card], links: dict[int, list[dict[str, Any]]]):
+    linked = {(d, link["practice"]["id"]) for d, answers in links.items() for link in answers}
+    dismissed = AnswerDismissal.objects.filter(difficulty_id__in=links.keys()).values_list(
+        "difficulty_id", "practice_id"
+    )
+    excluded = frozenset((str(d), str(p)) for d, p in linked | set(dismissed))
+    texts = [clustering.CardText(str(c.pk), c.text, c.kind) for c in cards]
+    return clustering.suggest_answers(texts, excluded=excluded)
+
+
+def recurring_themes(cards: list[Card], breakouts: list[Breakout]) -> list[dict[str, Any]]:
+    """Themes raised in more than one breakout, with how many cards each breakout gave
+    them: the groups the clustering is confident about, most breakouts first."""
+    if len(breakouts) < 2 or len(cards) < 2:
+        return []
+    by_id = {str(c.pk): c for c in cards}
+    texts = [clustering.CardText(str(c.pk), c.text, c.kind) for c in cards]
+    themes = []
+    for group in clustering.confident_clusters(texts):
+        per_breakout = Counter(by_id[i].breakout_id for i in group.card_ids)
+        if len(per_breakout) < 2:
+            continue
+        themes.append(
+            {
+                "title": group.title,
+                "counts": [per_breakout[b.pk] for b in breakouts],
+                "breakouts": len(per_breakout),
+                "cards": [by_id[i] for i in group.card_ids],
+            }
+        )
+    themes.sort(key=lambda theme: (-theme["breakouts"], -len(theme["cards"])))
+    return themes

@@ -52,6 +52,7 @@ RULES: dict[str, Rule] = {
     "card.hide":          Rule((ALL, OWN, NO, NO, NO), STEERERS),
     "cluster.edit":       Rule((ALL, OWN, NO, NO, OWN_IF_OPEN), _("You cannot change the clusters of this board.")),  # noqa: E501
     "vote":               Rule((NO, NO, NO, NO, OWN), _("Only the members of this breakout vote here.")),  # noqa: E501
+    "answer.link":        Rule((ALL, OWN, ALL, NO, NO), _("Only the lead facilitator, this breakout’s host or a rapporteur links answers.")),  # noqa: E501
     "summary.write":      Rule((ALL, OWN, ALL, NO, NO), _("Only the lead facilitator, this breakout’s host or a rapporteur writes summaries.")),  # noqa: E501
     "help.ask":           Rule((NO, NO, NO, NO, ALL), _("Only participants ask for help.")),
     "breakout.choose":    Rule((NO, NO, NO, NO, ALL), _("Only participants choose a breakout.")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board_tools, control, participants, prepare, report
+from .views import answers, board_tools, control, participants, prepare, report
 
 app_name = "workshops"
 urlpatterns = [
@@ -36,6 +36,11 @@ urlpatterns = [
         board_tools.key_points,
         name="key-points",
     ),
+    # Facilitators: answers across breakouts
+    path("w/<int:workshop_id>/answers/", answers.answers, name="answers"),
+    path("w/<int:workshop_id>/answers/link/", answers.link, name="answer-link"),
+    path("w/<int:workshop_id>/answers/dismiss/", answers.dismiss, name="answer-dismiss"),
+    path("w/<int:workshop_id>/answers/unlink/", answers.unlink, name="answer-unlink"),
     # Facilitators: steering live
     path("w/<int:workshop_id>/control/", control.control_room, name="control"),
     path(

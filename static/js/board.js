@@ -169,7 +169,30 @@ function cardElement(card) {
   setTime(element.querySelector("time"), card.created_at);
   for (const button of element.querySelectorAll("button.moderate")) button.dataset.card = card.id;
   element.querySelector(".vote").dataset.target = `card:${card.id}`;
+  const linkAnswers = element.querySelector(".link-answers");
+  linkAnswers.hash = `difficulty-${card.id}`;
   return element;
+}
+
+function answerElement(answer) {
+  const element = fromTemplate("answer-template");
+  element.dataset.answer = answer.id;
+  element.classList.toggle("answer--hidden", answer.practice.hidden);
+  const from = element.querySelector(".answer-from");
+  from.textContent = interpolate(
+    gettext("Answered by a practice from %(breakout)s:"),
+    { breakout: answer.practice.breakout },
+    true,
+  );
+  element.querySelector(".answer-text").textContent = answer.practice.text;
+  element.querySelector(".answer-note").textContent = answer.note;
+  return element;
+}
+
+// A difficulty's answers come whole with each change: the list is replaced.
+function applyAnswers(data) {
+  const list = document.querySelector(`#card-${data.difficulty} .answers`);
+  list?.replaceChildren(...data.links.map(answerElement));
 }
 
 function messageElement(message) {
@@ -184,6 +207,8 @@ function messageElement(message) {
 // A card goes to its cluster if it has one, else to its column, in posting order.
 function placeCard(card) {
   const element = cardElement(card);
+  const answers = document.querySelector(`#${element.id} .answers`);
+  if (answers) element.querySelector(".answers").replaceWith(answers);
   document.getElementById(element.id)?.remove();
   const cluster = card.cluster && document.querySelector(`#cluster-${card.cluster} .cluster-cards`);
   insertById(cluster || document.getElementById(`cards-${card.kind}`), element);
@@ -251,6 +276,7 @@ const APPLY = {
   "timer.changed": (event) => applyTimer(document.querySelector(".board-status [data-timer]"), event.data),
   "message.posted": (event) => document.getElementById("messages").prepend(messageElement(event.data.message)),
   "settings.changed": (event) => applySettings(event.data),
+  "answers.changed": (event) => applyAnswers(event.data),
 };
 
 function applyEvent(event) {

@@ -12,14 +12,23 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from workshops.clustering import CardText, adjusted_rand_index, key_points, suggest_clusters
+from workshops.clustering import (
+    CardText,
+    GivenCluster,
+    adjusted_rand_index,
+    key_points,
+    suggest,
+    suggest_clusters,
+)
+from workshops.management.commands.benchmark_clusters import pair_counts, sort_the_rest_counts
 
 DEV_DATA = Path(settings.BASE_DIR) / "tests" / "data" / "cluster-dev.json"
 HELDOUT_DATA = Path(settings.BASE_DIR) / "tests" / "data" / "cluster-heldout.json"
 # The method scores 0.299 overall on the dev boards and 0.349 on the held-out boards
 # (written before any method was tried on them, never edited since); these catch a regression.
-DEV_ARI_FLOOR = 0.27
-HELDOUT_ARI_FLOOR = 0.32
+DEV_PRECISION_FLOOR = 0.45
+HELDOUT_PRECISION_FLOOR = 0.5
+HELDOUT_SORTED_RIGHT_FLOOR = 0.7
 
 ENGLISH_BOARD = {
     "shade": [
@@ -107,15 +116,44 @@ def test_identical_texts_share_a_cluster():
 
 
 @pytest.mark.parametrize("theme", FRENCH_AND_SPANISH)
-def test_french_and_spanish_cards_join_the_english_ones_on_their_theme(theme):
+def test_french_and_spanish_cards_are_never_put_with_another_theme(theme):
     french, spanish = FRENCH_AND_SPANISH[theme]
     cards = [*english_cards(), CardText("fr", french), CardText("es", spanish)]
     clusters = suggest_clusters(cards)
-    english = Counter(cluster_of(clusters, f"{theme}-{n}") for n in range(4))
-    theme_cluster, english_there = english.most_common(1)[0]
-    assert english_there >= 2
-    assert cluster_of(clusters, "fr") == theme_cluster
-    assert cluster_of(clusters, "es") == theme_cluster
+    for card_id in ("fr", "es"):
+        together = clusters[cluster_of(clusters, card_id)].card_ids
+        assert all(i.startswith(theme) for i in together if i not in ("fr", "es"))
+
+
+def test_a_translation_is_proposed_as_a_near_duplicate():
+    french, spanish = FRENCH_AND_SPANISH["money"]
+    cards = [*english_cards(), CardText("fr", french, "difficulty")]
+    cards.append(CardText("es", spanish, "difficulty"))
+    (duplicates,) = [group for group in suggest(cards).groups if group.duplicates]
+    assert set(duplicates.card_ids) == {"fr", "es"}
+
+
+def test_sort_the_rest_puts_a_card_into_the_facilitators_cluster_of_its_theme():
+    cards = [*english_cards(), CardText("fr", FRENCH_AND_SPANISH["shade"][0])]
+    given = [
+        GivenCluster("Shade and heat", ("shade-0", "shade-1")),
+        GivenCluster("Money", ("money-0", "money-1")),
+        GivenCluster("Residents", ("people-0", "people-1")),
+    ]
+    found = suggest(cards, given)
+    assert found.sorted["fr"] == 0
+    clusters = suggest_clusters(cards, given)
+    assert clusters[0].card_ids[:2] == ("shade-0", "shade-1")
+    assert "fr" in clusters[0].card_ids
+
+
+def test_only_confident_groups_are_proposed_the_rest_stays_unsorted():
+    found = suggest(english_cards())
+    proposed = [i for group in found.groups for i in group.card_ids]
+    assert len(proposed) + len(found.unsorted) == len(english_cards())
+    for group in found.groups:
+        assert 0 < group.confidence <= 1
+        assert len({i.split("-")[0] for i in group.card_ids}) == 1, group
 
 
 def test_the_same_cards_give_the_same_clusters():
@@ -230,24 +268,34 @@ def dev_boards() -> list[dict]:
     return json.loads(DEV_DATA.read_text(encoding="utf-8"))["boards"]
 
 
-def overall_ari(boards: list[dict]) -> float:
-    expected, suggested = [], []
-    for number, board in enumerate(boards):
+def pair_precision(boards: list[dict]) -> float:
+    right = put = 0
+    for board in boards:
         cards = [CardText(card["id"], card["text"], card["kind"]) for card in board["cards"]]
         clusters = suggest_clusters(cards)
-        expected += [(number, card["cluster"]) for card in board["cards"]]
-        suggested += [(number, cluster_of(clusters, card.id)) for card in cards]
-    return adjusted_rand_index(expected, suggested)
+        expected = [card["cluster"] for card in board["cards"]]
+        counts = pair_counts(expected, [cluster_of(clusters, card.id) for card in cards])
+        right, put = right + counts.get("right", 0), put + counts.get("put", 0)
+    return right / put
 
 
-def test_dev_boards_score_above_the_floor():
-    assert overall_ari(dev_boards()) >= DEV_ARI_FLOOR
+def test_dev_boards_pair_precision_is_above_the_floor():
+    assert pair_precision(dev_boards()) >= DEV_PRECISION_FLOOR
 
 
-def test_heldout_boards_score_above_the_floor():
+def test_heldout_boards_pair_precision_is_above_the_floor():
     boards = json.loads(HELDOUT_DATA.read_text(encoding="utf-8"))["boards"]
     assert len(boards) >= 3
-    assert overall_ari(boards) >= HELDOUT_ARI_FLOOR
+    assert pair_precision(boards) >= HELDOUT_PRECISION_FLOOR
+
+
+def test_heldout_cards_sorted_into_seeded_clusters_are_mostly_right():
+    boards = json.loads(HELDOUT_DATA.read_text(encoding="utf-8"))["boards"]
+    counts = Counter()
+    for board in boards:
+        counts.update(sort_the_rest_counts(board))
+    assert counts["sorted"] >= counts["rest"] / 2
+    assert counts["sorted_right"] / counts["sorted"] >= HELDOUT_SORTED_RIGHT_FLOOR
 
 
 def test_benchmark_command_reports_each_board_and_overall():
@@ -257,9 +305,9 @@ def test_benchmark_command_reports_each_board_and_overall():
     report = out.getvalue()
     assert "Model load" in report
     assert report.count("ARI") >= 4
-    assert "expected" in report
     assert "Overall" in report
-    assert "Mean of per-board ARIs" in report
+    for figure in ("pair precision", "pair recall", "unsorted", "sort-the-rest"):
+        assert report.count(figure) == 4, figure
 
 
 def test_benchmark_command_scores_several_files_separately():

@@ -42,8 +42,9 @@ def w():
 def test_a_suggestion_changes_nothing_until_accepted(w):
     before = BoardEvent.objects.count()
     suggestion = services.suggestion_create(actor_id=w["lead"].pk, breakout_id=w["room"].pk)
-    ids = sorted(pk for group in suggestion.groups for pk in group["card_ids"])
-    assert ids == sorted(Card.objects.values_list("pk", flat=True))
+    ids = [pk for group in suggestion.groups for pk in group["card_ids"]]
+    assert len(ids) == len(set(ids))
+    assert set(ids) <= set(Card.objects.values_list("pk", flat=True))
     assert all(group["title"] for group in suggestion.groups)
     assert Cluster.objects.count() == 0
     assert BoardEvent.objects.count() == before
@@ -88,6 +89,38 @@ def test_clusters_made_by_hand_and_their_titles_are_never_touched(w):
     )
 
 
+def test_translations_of_one_card_are_proposed_together_as_posted_more_than_once(w):
+    suggestion = services.suggestion_create(actor_id=w["lead"].pk, breakout_id=w["room"].pk)
+    texts = dict(Card.objects.values_list("pk", "text"))
+    groups = [{texts[pk] for pk in g["card_ids"]} for g in suggestion.groups if g["duplicates"]]
+    assert set(CARDS[3:]) in groups
+
+
+def test_sort_the_rest_into_my_clusters_and_undo(w):
+    shelters, trees = Card.objects.order_by("pk")[0], Card.objects.order_by("pk")[3]
+    for card, title in ((shelters, "Green roofs on shelters"), (trees, "Budget for trees")):
+        services.cluster_create(
+            participant_id=w["lead"].pk,
+            breakout_id=w["room"].pk,
+            card_ids=[card.pk],
+            title=title,
+            op_id=uuid.uuid4(),
+        )
+    suggestion = services.suggestion_create(
+        actor_id=w["lead"].pk, breakout_id=w["room"].pk, sort_only=True
+    )
+    assert all(group["cluster_id"] for group in suggestion.groups)
+    services.suggestion_accept(
+        actor_id=w["lead"].pk,
+        suggestion_id=suggestion.pk,
+        chosen=list(range(len(suggestion.groups))),
+    )
+    budget = Cluster.objects.get(title="Budget for trees")
+    assert set(budget.cards.values_list("text", flat=True)) == set(CARDS[3:])
+    services.suggestion_undo(actor_id=w["lead"].pk, suggestion_id=suggestion.pk)
+    assert list(budget.cards.values_list("pk", flat=True)) == [trees.pk]
+
+
 def test_participants_cannot_ask_for_suggestions(w):
     ana = w["room"].members.get()
     with pytest.raises(services.Forbidden):
@@ -99,7 +132,8 @@ def test_the_preview_and_the_key_points_in_the_browser_views(w):
     url = reverse("workshops:suggest", args=[w["workshop"].pk, w["room"].pk])
     page = client.post(url).content.decode()
     assert "Make these clusters" in page
-    assert CARDS[0] in page
+    assert CARDS[3] in page
+    assert "Posted more than once: put together" in page
     cards = list(Card.objects.values_list("pk", flat=True))
     services.cluster_create(
         participant_id=w["lead"].pk, breakout_id=w["room"].pk, card_ids=cards, op_id=uuid.uuid4()

@@ -24,6 +24,8 @@ def render(report: Report) -> str:
         out += background(report)
     if report.has("proceedings"):
         out += proceedings(report)
+    if report.has("answers"):
+        out += answers(report)
     if report.has("recommendations"):
         out += recommendations(report)
     if report.has("participation"):
@@ -76,6 +78,21 @@ def card_line(card: CardItem, labels: dict[str, str]) -> str:
     if card.author:
         line += f" — {text(card.author)}"
     return line
+
+
+def answers(report: Report) -> list[str]:
+    labels = report.labels
+    out = ["", f"## {labels['answers']}", ""]
+    if not report.answers:
+        out.append(labels["no_answers"])
+    for item in report.answers:
+        out += [f"**{text(item.difficulty)}** ({text(item.breakout)})", ""]
+        out += [f"- {text(practice)}" for practice in item.practices]
+        out.append("")
+    if report.themes:
+        out += ["", f"### {labels['themes']}", ""]
+        out += [f"- {text(theme)}" for theme in report.themes]
+    return out
 
 
 def recommendations(report: Report) -> list[str]:

@@ -37,6 +37,8 @@ def render(report: Report) -> bytes:
         background(pdf, report)
     if report.has("proceedings"):
         proceedings(pdf, report)
+    if report.has("answers"):
+        answers(pdf, report)
     if report.has("recommendations"):
         recommendations(pdf, report)
     if report.has("participation"):
@@ -198,6 +200,22 @@ def cards(pdf: ReportPDF, items: list[CardItem], labels: dict[str, str], kind_wi
         if card.author:
             text += f" — {card.author}"
         pdf.labelled(f"{card.kind}:", text, kind_width)
+
+
+def answers(pdf: ReportPDF, report: Report):
+    labels = report.labels
+    pdf.heading(2, labels["answers"], outline=0)
+    if not report.answers:
+        pdf.paragraph(labels["no_answers"])
+    for item in report.answers:
+        pdf.paragraph(f"{item.difficulty} ({item.breakout})", bold=True)
+        for practice in item.practices:
+            pdf.labelled("•", clean(practice), pdf.widest(["•"]))
+        pdf.ln(1)
+    if report.themes:
+        pdf.heading(3, labels["themes"], outline=1)
+        for theme in report.themes:
+            pdf.labelled("•", clean(theme), pdf.widest(["•"]))
 
 
 def recommendations(pdf: ReportPDF, report: Report):

@@ -19,12 +19,13 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workshops import languages
-from workshops.models import REPORT_SECTIONS, Card, Participant, Workshop
+from workshops import languages, queries
+from workshops.models import REPORT_SECTIONS, AnswerLink, Card, Participant, Workshop
 
 SECTION_TITLES = {
     "background": gettext_lazy("Background"),
     "proceedings": gettext_lazy("Summary of the proceedings"),
+    "answers": gettext_lazy("Difficulties and the practices that answer them"),
     "recommendations": gettext_lazy("Recommendations"),
     "participation": gettext_lazy("Participation"),
 }
@@ -87,6 +88,13 @@ class AgendaItem:
 
 
 @dataclass
+class AnswerItem:
+    difficulty: str
+    breakout: str
+    practices: list[str]  # "text (Breakout) — note", as the reader reads it
+
+
+@dataclass
 class RecommendationItem:
     text: str
     sources: list[str]  # "Cluster title (Breakout)" and card texts
@@ -112,6 +120,8 @@ class Report:
     description: str = ""
     challenges: list[ChallengeItem] = field(default_factory=list)
     agenda: list[AgendaItem] = field(default_factory=list)
+    answers: list[AnswerItem] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)  # "Title: Breakout 1 (3), Breakout 2 (1)"
     recommendations: list[RecommendationItem] = field(default_factory=list)
     participation: list[ParticipationRow] = field(default_factory=list)
 
@@ -141,6 +151,8 @@ def build(workshop: Workshop, language: str, options: Options) -> Report:
             description=workshop.background,
             challenges=proceedings(workshop, options),
             agenda=agenda(workshop),
+            answers=answers(workshop) if "answers" in options.sections else [],
+            themes=themes(workshop) if "answers" in options.sections else [],
             recommendations=recommendations(workshop),
             participation=participation(workshop),
         )
@@ -161,6 +173,8 @@ def labels() -> dict[str, str]:
         "loose": _("Cards in no cluster"),
         "no_cards": _("No cards were posted in this breakout."),
         "no_recommendations": _("No recommendations were written."),
+        "no_answers": _("No difficulty was linked to a practice."),
+        "themes": _("Themes raised in several breakouts"),
         "sources": _("From"),
         "breakout": _("Breakout"),
         "people": _("People"),
@@ -258,6 +272,42 @@ def vote_counts(workshop: Workshop) -> Counter:
         elif cluster_id:
             counts[("cluster", cluster_id)] += 1
     return counts
+
+
+def answers(workshop: Workshop) -> list[AnswerItem]:
+    """Each difficulty linked to practices, both shown (hidden cards are left out)."""
+    links = (
+        AnswerLink.objects.filter(
+            difficulty__breakout__workshop=workshop,
+            difficulty__hidden_at=None,
+            practice__hidden_at=None,
+        )
+        .select_related("difficulty__breakout", "practice__breakout")
+        .order_by("difficulty__breakout__position", "difficulty_id", "created_at")
+    )
+    items: dict[int, AnswerItem] = {}
+    for link in links:
+        difficulty = link.difficulty
+        item = items.setdefault(
+            difficulty.pk, AnswerItem(difficulty.text, difficulty.breakout.name, [])
+        )
+        practice = f"{link.practice.text} ({link.practice.breakout.name})"
+        item.practices.append(f"{practice} — {link.note}" if link.note else practice)
+    return list(items.values())
+
+
+def themes(workshop: Workshop) -> list[str]:
+    cards = list(
+        Card.objects.filter(breakout__workshop=workshop, hidden_at=None).select_related("breakout")
+    )
+    breakouts = list(workshop.breakouts.all())
+    lines = []
+    for theme in queries.recurring_themes(cards, breakouts):
+        counts = ", ".join(
+            f"{b.name} ({n})" for b, n in zip(breakouts, theme["counts"], strict=True) if n
+        )
+        lines.append(f"{theme['title']}: {counts}")
+    return lines
 
 
 def recommendations(workshop: Workshop) -> list[RecommendationItem]:

@@ -38,6 +38,8 @@ def render(report: Report) -> bytes:
         background(doc, report)
     if report.has("proceedings"):
         proceedings(doc, report)
+    if report.has("answers"):
+        answers(doc, report)
     if report.has("recommendations"):
         recommendations(doc, report)
     if report.has("participation"):
@@ -154,6 +156,22 @@ def cards(doc, items: list[CardItem], labels: dict[str, str]):
         if card.author:
             note = f"{note} — {clean(card.author)}".strip()
         paragraph(doc, card.text, "List Bullet", label=f"{card.kind}:", note=note)
+
+
+def answers(doc, report: Report):
+    labels = report.labels
+    heading(doc, labels["answers"], 1)
+    if not report.answers:
+        paragraph(doc, labels["no_answers"])
+    for item in report.answers:
+        for run in paragraph(doc, f"{item.difficulty} ({item.breakout})").runs:
+            run.bold = True
+        for practice in item.practices:
+            paragraph(doc, practice, "List Bullet")
+    if report.themes:
+        heading(doc, labels["themes"], 2)
+        for theme in report.themes:
+            paragraph(doc, theme, "List Bullet")
 
 
 def recommendations(doc, report: Report):

@@ -10,6 +10,7 @@ from workshops.errors import (
     TextConflict,
 )
 
+from .answers import answer_dismiss, answer_link, answer_unlink
 from .board import Ack
 from .cards import card_create, card_set_hidden
 from .clusters import (
@@ -83,6 +84,9 @@ __all__ = [
     "NotFound",
     "ServiceError",
     "TextConflict",
+    "answer_dismiss",
+    "answer_link",
+    "answer_unlink",
     "board_settings",
     "breakout_choose",
     "breakout_delete",

@@ -10,6 +10,7 @@ from workshops import languages, queries
 from workshops.errors import Forbidden, Invalid, NotFound
 from workshops.models import CARD_TEXT_MAX, Breakout, Card
 
+from .answers import answers_follow_card, lock_workshop_boards
 from .board import Ack, append_event, board_write, digest
 
 
@@ -69,10 +70,13 @@ def card_create(
 def card_set_hidden(
     *, participant_id: int, breakout_id: int, card_id: int, hidden: bool, op_id: UUID
 ) -> Ack:
-    """Hide a card from participants (kept for the record), or show it again."""
+    """Hide a card from participants (kept for the record), or show it again. Links to
+    it may show it on other boards, so every board of the workshop is locked first."""
     name = "card.hidden" if hidden else "card.restored"
     content = digest(type=name, card_id=card_id)
+    place = Breakout.objects.filter(pk=breakout_id).values_list("workshop_id", flat=True).first()
     with transaction.atomic():
+        boards = lock_workshop_boards(place) if place is not None else {}
         breakout, actor, repeat = board_write(
             participant_id, breakout_id, op_id, content, "card.hide"
         )
@@ -85,4 +89,5 @@ def card_set_hidden(
         card.save(update_fields=["hidden_at"])
         payload = {"card": queries.card_view(card)}
         event = append_event(breakout, name, payload, actor=actor, op_id=op_id, digest=content)
+        answers_follow_card(card, {**boards, breakout.pk: breakout}, actor)
     return Ack(op_id=op_id, seq=event.seq)

@@ -148,38 +148,74 @@ def cluster_merge(
 # Suggested clusters ---------------------------------------------------------------------
 
 
-def suggestion_create(*, actor_id: int, breakout_id: int) -> Suggestion:
-    """Propose groups for the board's cards that are in no cluster yet. Nothing on the
-    board changes until the facilitator accepts. The suggestion is computed before
-    anything is locked, so posting on the board never waits for it."""
+def suggestion_create(*, actor_id: int, breakout_id: int, sort_only: bool = False) -> Suggestion:
+    """Propose, for the board's cards in no cluster yet, the clusters made by hand that
+    they clearly fit, near-duplicates, and new groups the method is confident about;
+    other cards stay unsorted (`sort_only`: only the clusters made by hand). Nothing
+    changes until the facilitator accepts. The suggestion is computed before anything
+    is locked, so posting on the board never waits for it."""
     breakout = Breakout.objects.filter(pk=breakout_id).first()
     if breakout is None:
         raise NotFound(_("This breakout does not exist."))
     acting(actor_id, breakout.workshop_id, "breakout.steer", breakout)
-    loose = breakout.cards.filter(hidden_at=None, cluster=None)
-    texts = [clustering.CardText(str(c.pk), c.text, c.kind) for c in loose]
-    groups = [
-        {"title": group.title, "card_ids": [int(pk) for pk in group.card_ids]}
-        for group in clustering.suggest_clusters(texts)
+    shown = list(breakout.cards.filter(hidden_at=None))
+    clusters = list(breakout.clusters.all())
+    given = [
+        clustering.GivenCluster(
+            c.title, tuple(str(card.pk) for card in shown if card.cluster_id == c.pk)
+        )
+        for c in clusters
     ]
+    found = clustering.suggest(
+        [clustering.CardText(str(c.pk), c.text, c.kind) for c in shown], given
+    )
+    groups = [
+        {
+            "title": group.title,
+            "card_ids": [int(pk) for pk in group.card_ids],
+            "confidence": group.confidence,
+            "duplicates": group.duplicates,
+            "cluster_id": None,
+        }
+        for group in ([] if sort_only else found.groups)
+    ]
+    for index, cluster in enumerate(clusters):
+        into = [int(pk) for pk, chosen in found.sorted.items() if chosen == index]
+        if into:
+            groups.append(
+                {
+                    "title": cluster.title,
+                    "card_ids": into,
+                    "confidence": 0,
+                    "duplicates": False,
+                    "cluster_id": cluster.pk,
+                }
+            )
     return Suggestion.objects.create(breakout=breakout, groups=groups)
 
 
 def suggestion_accept(*, actor_id: int, suggestion_id: int, chosen: list[int]) -> None:
-    """Make clusters of the chosen groups (by their index). Cards that found a cluster
-    or were hidden meanwhile stay where they are; no existing cluster or title is
-    touched."""
+    """Make clusters of the chosen groups (by their index), or sort their cards into the
+    cluster they were proposed for. Cards that found a cluster or were hidden meanwhile
+    stay where they are; no existing title is touched."""
     with transaction.atomic():
         suggestion, breakout, actor = _suggestion(actor_id, suggestion_id)
         if suggestion.accepted_at is not None:
             raise Conflict(_("This suggestion was already accepted."))
-        created = []
+        created, moved = [], []
         last = _last_position(breakout)
         for index in sorted(set(chosen)):
             if not 0 <= index < len(suggestion.groups):
                 raise NotFound(_("This group is not part of the suggestion."))
             group = suggestion.groups[index]
             loose = breakout.cards.filter(pk__in=group["card_ids"], cluster=None, hidden_at=None)
+            into = group.get("cluster_id")
+            if into is not None:
+                target = breakout.clusters.filter(pk=into).first()
+                if target is not None:
+                    moved += list(loose.values_list("pk", flat=True))
+                    loose.update(cluster=target)
+                continue
             if not loose.exists():
                 continue
             last += 1
@@ -188,18 +224,20 @@ def suggestion_accept(*, actor_id: int, suggestion_id: int, chosen: list[int]) -
             created.append(cluster.pk)
         suggestion.accepted_at = timezone.now()
         suggestion.created_clusters = created
-        suggestion.save(update_fields=["accepted_at", "created_clusters"])
+        suggestion.moved_cards = moved
+        suggestion.save(update_fields=["accepted_at", "created_clusters", "moved_cards"])
         _log_layout(breakout, actor)
 
 
 def suggestion_undo(*, actor_id: int, suggestion_id: int) -> None:
-    """Take back an accepted suggestion: its clusters go, their cards go back to the
-    columns. Clusters made by hand are not touched."""
+    """Take back an accepted suggestion: its clusters go, their cards and the cards it
+    sorted into clusters made by hand go back to the columns."""
     with transaction.atomic():
         suggestion, breakout, actor = _suggestion(actor_id, suggestion_id)
         if suggestion.accepted_at is None or suggestion.undone_at is not None:
             raise Conflict(_("There is nothing to undo."))
         Card.objects.filter(cluster_id__in=suggestion.created_clusters).update(cluster=None)
+        breakout.cards.filter(pk__in=suggestion.moved_cards).update(cluster=None)
         Cluster.objects.filter(pk__in=suggestion.created_clusters, breakout=breakout).delete()
         suggestion.undone_at = timezone.now()
         suggestion.save(update_fields=["undone_at"])

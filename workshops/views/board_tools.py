@@ -48,14 +48,21 @@ def board_settings(request: HttpRequest, workshop_id: int, breakout_id: int) -> 
 def _preview(request, workshop, breakout, suggestion):
     texts = dict(breakout.cards.values_list("pk", "text"))
     groups = [
-        {"title": g["title"], "cards": [texts[pk] for pk in g["card_ids"] if pk in texts]}
+        {
+            **g,
+            "percent": round(100 * g.get("confidence", 0)),
+            "cards": [texts[pk] for pk in g["card_ids"] if pk in texts],
+        }
         for g in suggestion.groups
     ]
+    proposed = {pk for g in suggestion.groups for pk in g["card_ids"]}
+    loose = breakout.cards.filter(hidden_at=None, cluster=None).exclude(pk__in=proposed)
     context = {
         "workshop": workshop,
         "breakout": breakout,
         "suggestion": suggestion,
         "groups": groups,
+        "unsorted": loose.count(),
     }
     return render(request, "workshops/suggestion.html#preview", context)
 
@@ -65,7 +72,11 @@ def _preview(request, workshop, breakout, suggestion):
 def suggest(request: HttpRequest, workshop_id: int, breakout_id: int) -> HttpResponse:
     workshop, actor, breakout = _board(request, workshop_id, breakout_id)
     try:
-        suggestion = services.suggestion_create(actor_id=actor.pk, breakout_id=breakout.pk)
+        suggestion = services.suggestion_create(
+            actor_id=actor.pk,
+            breakout_id=breakout.pk,
+            sort_only=request.POST.get("mode") == "sort",
+        )
     except services.ServiceError as exc:
         return _status(request, False, str(exc.message))
     return _preview(request, workshop, breakout, suggestion)

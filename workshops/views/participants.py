@@ -199,6 +199,7 @@ def board(request: HttpRequest, workshop_id: int, breakout_id: int) -> HttpRespo
         "can_cluster": roles.allows(participant, "cluster.edit", breakout),
         "cluster_if_open": roles.only_while_open(participant, "cluster.edit", breakout),
         "can_summarise": roles.allows(participant, "summary.write", breakout),
+        "can_link": roles.allows(participant, "answer.link", breakout),
         "can_vote": roles.allows(participant, "vote", breakout),
         "my_votes": queries.my_votes(participant, breakout),
         "presence": queries.presence_view(breakout),

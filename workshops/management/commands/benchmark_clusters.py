@@ -2,7 +2,9 @@
 
 import json
 import time
+from collections import Counter
 from contextlib import nullcontext
+from itertools import combinations
 from pathlib import Path
 
 from django.conf import settings
@@ -10,8 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from workshops.clustering import (
     CardText,
+    GivenCluster,
     adjusted_rand_index,
     sentence_encoder,
+    suggest,
     suggest_clusters,
 )
 
@@ -20,8 +24,10 @@ TIMED_BOARD_SIZE = 60
 
 class Command(BaseCommand):
     help = (
-        "Score suggest_clusters against boards clustered by facilitators: adjusted Rand index "
-        "per board and overall, clusters suggested vs expected, and time taken."
+        "Score the cluster suggestions against boards clustered by facilitators, per board "
+        "and overall: adjusted Rand index, pair precision and recall, cards left unsorted, "
+        "the accuracy of sorting the rest into clusters seeded with two cards of each true "
+        "group, and time taken."
     )
 
     def add_arguments(self, parser):
@@ -54,7 +60,8 @@ class Command(BaseCommand):
             self.stdout.write(timed_large_board([board for _, boards in sets for board in boards]))
 
     def score(self, boards: list[dict]) -> None:
-        true_labels, suggested_labels, scores = [], [], []
+        totals = Counter()
+        true_labels, suggested_labels = [], []
         for number, board in enumerate(boards, start=1):
             expected = [card["cluster"] for card in board["cards"]]
             started = time.perf_counter()
@@ -62,19 +69,66 @@ class Command(BaseCommand):
             duration = elapsed_ms(started)
             cluster_of = {i: n for n, c in enumerate(clusters) for i in c.card_ids}
             suggested = [cluster_of[card["id"]] for card in board["cards"]]
-            scores.append(adjusted_rand_index(expected, suggested))
+            pairs = pair_counts(expected, suggested)
+            unsorted = sum(len(c.card_ids) == 1 for c in clusters)
+            sorting = sort_the_rest_counts(board)
+            totals.update({**pairs, **sorting, "unsorted": unsorted, "cards": len(expected)})
             true_labels += [(number, label) for label in expected]
             suggested_labels += [(number, label) for label in suggested]
             self.stdout.write(
                 f"Board {number} ({len(expected)} cards): {board.get('challenge', '')[:70]}\n"
-                f"  ARI {scores[-1]:.3f}  clusters {len(clusters)} suggested / "
-                f"{len(set(expected))} expected  {duration:.0f} ms"
+                f"  ARI {adjusted_rand_index(expected, suggested):.3f}  "
+                f"{figures(pairs, sorting, unsorted, len(expected))}  {duration:.0f} ms"
             )
         self.stdout.write(
             f"Overall ({len(true_labels)} cards, labels namespaced per board): "
-            f"ARI {adjusted_rand_index(true_labels, suggested_labels):.3f}\n"
-            f"Mean of per-board ARIs: {sum(scores) / len(scores):.3f}"
+            f"ARI {adjusted_rand_index(true_labels, suggested_labels):.3f}  "
+            f"{figures(totals, totals, totals['unsorted'], totals['cards'])}"
         )
+
+
+SEEDS_PER_GROUP = 2
+
+
+def pair_counts(expected: list, suggested: list) -> dict[str, int]:
+    """Pairs put together, pairs that belong together, and pairs that are both."""
+    counts = Counter()
+    for a, b in combinations(range(len(expected)), 2):
+        together, belong = suggested[a] == suggested[b], expected[a] == expected[b]
+        counts["put"] += together
+        counts["belong"] += belong
+        counts["right"] += together and belong
+    return dict(counts)
+
+
+def sort_the_rest_counts(board: dict) -> dict[str, int]:
+    """Each true group starts as a facilitator's cluster (its name as title) with two of
+    its cards; how many of the other cards are sorted, and rightly, into them."""
+    cards = cards_of(board)
+    labels = {card["id"]: card["cluster"] for card in board["cards"]}
+    seeds: dict[str, list[str]] = {}
+    for card in board["cards"]:
+        group = seeds.setdefault(card["cluster"], [])
+        if len(group) < SEEDS_PER_GROUP:
+            group.append(card["id"])
+    given = [GivenCluster(title, tuple(ids)) for title, ids in seeds.items()]
+    found = suggest(cards, given)
+    rest = len(cards) - sum(len(ids) for ids in seeds.values())
+    right = sum(labels[card_id] == given[index].title for card_id, index in found.sorted.items())
+    return {"rest": rest, "sorted": len(found.sorted), "sorted_right": right}
+
+
+def figures(pairs, sorting, unsorted: int, cards: int) -> str:
+    precision = pairs["right"] / pairs["put"] if pairs["put"] else 0.0
+    recall = pairs["right"] / pairs["belong"] if pairs["belong"] else 0.0
+    rest = sorting["rest"] or 1
+    sorted_share = sorting["sorted_right"] / sorting["sorted"] if sorting["sorted"] else 0.0
+    return (
+        f"pair precision {precision:.2f}  pair recall {recall:.2f}  "
+        f"unsorted {unsorted}/{cards}  "
+        f"sort-the-rest {sorting['sorted_right'] / rest:.0%} right of all "
+        f"({sorting['sorted']}/{sorting['rest']} sorted, {sorted_share:.0%} of them right)"
+    )
 
 
 def default_data_files() -> list[Path]:
@@ -83,6 +137,7 @@ def default_data_files() -> list[Path]:
     return [
         base / "tests" / "data" / "cluster-dev.json",
         base / "tests" / "data" / "cluster-heldout.json",
+        base / "tests" / "data" / "cluster-heldout-2.json",
     ]
 
 

@@ -5,13 +5,16 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workshops.clustering import CardText, suggest_clusters
+from workshops.clustering import CardText, GivenCluster, suggest_clusters
 
 
 class Command(BaseCommand):
     help = (
         'Read {"cards": [{"id": ..., "text": ..., "kind": ...}]} from FILE ("-" for '
-        'standard input) and print {"clusters": [{"title": ..., "card_ids": [...]}]}.'
+        'standard input), optionally with the facilitator\'s "clusters" so far '
+        '([{"title": ..., "card_ids": [...]}], kept as they are), and print '
+        '{"clusters": [{"title": ..., "card_ids": [...]}]}: every card in exactly one '
+        "cluster, an unsorted card in a cluster of its own."
     )
     stealth_options = ("stdin",)
 
@@ -20,7 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         payload = read_json(options["file"], options.get("stdin") or sys.stdin)
-        clusters = suggest_clusters(cards_from(payload))
+        cards = cards_from(payload)
+        clusters = suggest_clusters(cards, given_from(payload, {card.id for card in cards}))
         output = {
             "clusters": [
                 {"title": cluster.title, "card_ids": list(cluster.card_ids)} for cluster in clusters
@@ -65,3 +69,25 @@ def card_from(number: int, item) -> CardText:
     if not isinstance(kind, str):
         raise CommandError(f'Card {number} (id {card_id!r}) has a "kind" that is not a string.')
     return CardText(id=str(card_id), text=text, kind=kind)
+
+
+def given_from(payload: dict, card_ids: set[str]) -> list[GivenCluster]:
+    """The facilitator's clusters: each card id one of the cards, in one cluster only."""
+    items = payload.get("clusters", [])
+    if not isinstance(items, list):
+        raise CommandError('"clusters" must be a list.')
+    given, placed = [], set()
+    for number, item in enumerate(items, start=1):
+        title = item.get("title", "") if isinstance(item, dict) else None
+        ids = item.get("card_ids") if isinstance(item, dict) else None
+        if not isinstance(title, str) or not isinstance(ids, list):
+            raise CommandError(f'Cluster {number} needs a "title" string and a "card_ids" list.')
+        ids = [str(card_id) for card_id in ids]
+        for card_id in ids:
+            if card_id not in card_ids:
+                raise CommandError(f"Cluster {number} names an unknown card: {card_id!r}.")
+            if card_id in placed:
+                raise CommandError(f"Card {card_id!r} is in more than one cluster.")
+            placed.add(card_id)
+        given.append(GivenCluster(title, tuple(ids)))
+    return given
