@@ -53,6 +53,12 @@ LINKS = {
     "help_requests": {"participant": "participants", "breakout": "breakouts"},
     "registrations": {"participant": "participants", "segment": "segments"},
     "recommendations": {"clusters": "clusters", "cards": "cards"},
+    "answer_links": {"difficulty": "cards", "practice": "cards", "created_by": "participants"},
+    "answer_dismissals": {
+        "difficulty": "cards",
+        "practice": "cards",
+        "dismissed_by": "participants",
+    },
 }
 
 
@@ -126,6 +132,11 @@ def session(workshop, lead, ana, ben, dora, first, second):
     post_card(ben, first, "Spam")
     post_card(dora, second, "Green roofs on bus stops")
     rain, budget, _fear, spam, roofs = Card.objects.order_by("pk")
+    # Answers link cards of two boards.
+    services.answer_link(
+        actor_id=lead.pk, difficulty_id=budget.pk, practice_id=roofs.pk, note="Volunteers"
+    )
+    services.answer_dismiss(actor_id=lead.pk, difficulty_id=budget.pk, practice_id=spam.pk)
     services.card_set_hidden(
         participant_id=lead.pk, breakout_id=first.pk, card_id=spam.pk, hidden=True, op_id=op()
     )
@@ -239,7 +250,7 @@ def readable(workshop) -> tuple[bytes, bytes]:
 
 def test_the_backup_has_something_in_every_part(workshop):
     data = json.loads(export(workshop, "json").content)
-    assert (data["format"], data["version"]) == ("facilitate-workshop", 1)
+    assert (data["format"], data["version"]) == ("facilitate-workshop", 2)
     assert all(data[part] for part in LINKS), [part for part in LINKS if not data[part]]
     details = data["workshop"]
     assert details["uid"] == str(workshop.uid)
@@ -351,7 +362,7 @@ def another_board(data: dict) -> dict:
 
 
 def newer(data: dict) -> dict:
-    return {**moved(data), "version": 2}
+    return {**moved(data), "version": 3}
 
 
 def missing_part(data: dict) -> dict:
@@ -384,7 +395,7 @@ REFUSED = [
     (lambda data: b"\xff\xfe\x00binary", "not a workshop backup from Facilitate"),
     (lambda data: {"boards": []}, "not a workshop backup from Facilitate"),
     (lambda data: [1, 2, 3], "not a workshop backup from Facilitate"),
-    (newer, "newer version of Facilitate (format 2; this server reads up to 1)"),
+    (newer, "newer version of Facilitate (format 3; this server reads up to 2)"),
     (lambda data: data, "already imported: “Green infrastructure” is here"),
     (broken_link, "(cards #1): “cluster” points to clusters 999999, which is not in the file"),
     (another_board, "“cluster” points to another board"),

@@ -23,6 +23,8 @@ from workshops.errors import Invalid
 from workshops.models import (
     REPORT_SECTIONS,
     AgendaSegment,
+    AnswerDismissal,
+    AnswerLink,
     Breakout,
     Card,
     Challenge,
@@ -37,7 +39,7 @@ from workshops.models import (
 )
 
 FORMAT = "facilitate-workshop"
-VERSION = 2  # 2: cards have a language
+VERSION = 2  # 2: cards have a language; answers
 NOT_OURS = _("This file is not a workshop backup from Facilitate.")
 
 
@@ -161,9 +163,22 @@ PARTS = {
         ("text", "position", "version"),
         many={"clusters": "clusters", "cards": "cards"},
     ),
+    "answer_links": Part(
+        AnswerLink,
+        "difficulty__breakout__workshop",
+        ("note", "created_at"),
+        links={"difficulty": "cards", "practice": "cards", "created_by": "participants"},
+    ),
+    "answer_dismissals": Part(
+        AnswerDismissal,
+        "difficulty__breakout__workshop",
+        ("created_at",),
+        links={"difficulty": "cards", "practice": "cards", "dismissed_by": "participants"},
+    ),
 }
 # Links into these parts stay on the board of the row that has them (whose own link to
-# its breakout comes first, so it is restored by then).
+# its breakout comes first, so it is restored by then), if it is on a board: answers
+# link cards of any boards.
 ON_A_BOARD = ("clusters", "cards")
 
 
@@ -272,11 +287,15 @@ def check_format(data) -> None:
 
 
 def upgrade(data: dict) -> None:
-    """An older format as this version writes it: version 1 had no languages on cards."""
-    if data["version"] < 2 and isinstance(data.get("cards"), list):
-        for row in data["cards"]:
-            if isinstance(row, dict):
-                row.setdefault("language", "")
+    """An older format as this version writes it: version 1 had no languages on cards
+    and no answers."""
+    if data["version"] >= 2:
+        return
+    for row in data.get("cards") if isinstance(data.get("cards"), list) else []:
+        if isinstance(row, dict):
+            row.setdefault("language", "")
+    data.setdefault("answer_links", [])
+    data.setdefault("answer_dismissals", [])
 
 
 def damaged(place: str, problem) -> ImportRefused:
@@ -416,7 +435,8 @@ def restore_row(workshop: Workshop, part: Part, row: dict, restored: dict, place
         if row[name] is None and obj._meta.get_field(name).null:
             continue
         other = linked(row[name], name, target, restored, place)
-        if target in ON_A_BOARD and other.breakout_id != obj.breakout_id:
+        on_a_board = hasattr(obj, "breakout_id")
+        if target in ON_A_BOARD and on_a_board and other.breakout_id != obj.breakout_id:
             raise damaged(place, _("“%(key)s” points to another board.") % {"key": name})
         setattr(obj, name, other)
     auto_times = {name: getattr(obj, name) for name in part.fields if is_auto_now(part.model, name)}
