@@ -28,10 +28,10 @@ def test_posting_goes_on_while_clusters_are_suggested(monkeypatch):
     ana = make_participant(workshop, room, "Ana")
     lead = make_facilitator(workshop)
     post_card(ana, room, "Rain gardens")
-    slow_suggestion = clustering.suggest_clusters
+    slow_suggestion = clustering.suggest
     posted_meanwhile = []
 
-    def suggest_while_someone_posts(cards):
+    def suggest_while_someone_posts(cards, given=()):
         def post():
             post_card(ana, room, "Posted during the suggestion")
             posted_meanwhile.append(True)
@@ -40,9 +40,9 @@ def test_posting_goes_on_while_clusters_are_suggested(monkeypatch):
         poster = threading.Thread(target=post)
         poster.start()
         poster.join(timeout=5)  # a board locked by the suggestion would hold it up
-        return slow_suggestion(cards)
+        return slow_suggestion(cards, given)
 
-    monkeypatch.setattr(clustering, "suggest_clusters", suggest_while_someone_posts)
+    monkeypatch.setattr(clustering, "suggest", suggest_while_someone_posts)
     services.suggestion_create(actor_id=lead.pk, breakout_id=room.pk)
     assert posted_meanwhile == [True]
     assert Card.objects.filter(text="Posted during the suggestion").exists()
