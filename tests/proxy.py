@@ -11,6 +11,9 @@ class TcpProxy:
         self.port = 0
         self.cut_off = False
         self.writers: set[asyncio.StreamWriter] = set()
+        # What the cut did: connections dropped while open, and refused while cut.
+        self.dropped = 0
+        self.refused = 0
         self.loop = asyncio.new_event_loop()
         self.ready = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
@@ -50,11 +53,13 @@ class TcpProxy:
         self.loop.run_forever()
 
     def _close_all(self) -> None:
+        self.dropped += len(self.writers) // 2  # each connection has two ends here
         for writer in list(self.writers):
             writer.close()
 
     async def _handle(self, reader, writer) -> None:
         if self.cut_off:
+            self.refused += 1
             writer.close()
             return
         try:

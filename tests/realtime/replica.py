@@ -6,7 +6,7 @@ import html
 import re
 import uuid
 
-CARD = re.compile(r'id="card-(\d+)".*?<div class="card-text">(.*?)</div>', re.S)
+CARD = re.compile(r'id="card-(\d+)".*?<div class="card-text"[^>]*>(.*?)</div>', re.S)
 
 
 class BoardReplica:

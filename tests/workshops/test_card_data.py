@@ -21,6 +21,7 @@ HEADER = [
     "Breakout",
     "Kind",
     "Text",
+    "Language",
     "Cluster",
     "Votes",
     "Created (UTC)",
@@ -82,7 +83,7 @@ def session():
         (eve, second, "practice", "@SUM(1+1)", {}),
     ]
     for person, room, kind, text, options in posts:
-        post_card(person, room, text, kind, **options)
+        post_card(person, room, text, kind, language="en", **options)
     c = list(Card.objects.order_by("pk"))
     cluster(lead, first, [c[0]], "Water")
     cluster(lead, first, [c[1]], "")
@@ -147,6 +148,7 @@ def expected_rows():
                 room,
                 kind,
                 text,
+                "en",
                 cluster_title,
                 votes,
                 *TIMES[room],
@@ -218,11 +220,11 @@ def test_in_french_the_headers_kinds_and_words_are_french(session):
         read_xlsx(export(session, "xlsx", "fr").content),
     ):
         assert rows[0][:4] == ["Atelier", "Défi", "Sous-groupe", "Type"]
-        assert rows[0][5] == "Groupe"
+        assert rows[0][5:7] == ["Langue", "Groupe"]
         assert [row[3] for row in rows[1:5]] == ["Pratique", "Difficulté", "Difficulté", "Pratique"]
-        assert rows[2][5] == "Groupe sans titre"
-        assert rows[3][10] == "Anonyme"
-        assert [row[11] for row in rows[3:5]] == ["non", "oui"]
+        assert rows[2][6] == "Groupe sans titre"
+        assert rows[3][11] == "Anonyme"
+        assert [row[12] for row in rows[3:5]] == ["non", "oui"]
 
 
 def test_a_workshop_without_cards_gives_the_header_only():
