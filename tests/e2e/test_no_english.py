@@ -12,7 +12,7 @@ from tests.e2e.browser import chromium, log_in
 from tests.factories import make_facilitator, make_workshop, post_card
 from tests.servers import daphne
 from workshops import services
-from workshops.models import Breakout, Participant
+from workshops.models import Participant
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -39,7 +39,7 @@ def visible_text(page) -> str:
 def test_no_english_sentence_on_any_page(needs_chromium, output_dir, language):
     workshop = make_workshop("Infrastructure verte", breakouts=2)
     workshop.breakouts.update(name="Salle")
-    lead = make_facilitator(workshop, "lead")
+    make_facilitator(workshop, "lead")
     room = workshop.breakouts.first()
     ana = Participant.objects.create(
         workshop=workshop, display_name="Ana", breakout=room, role=Participant.Role.PARTICIPANT
@@ -79,5 +79,3 @@ def test_no_english_sentence_on_any_page(needs_chromium, output_dir, language):
         for name, text in seen.items()
     }
     assert english_on == {name: [] for name in seen}
-    assert Breakout.objects.filter(workshop=workshop).count() == 2
-    assert lead.workshop_id == workshop.pk
