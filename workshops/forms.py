@@ -14,6 +14,7 @@ from .models import (
     CARD_TEXT_MAX,
     DISPLAY_NAME_MAX,
     AgendaSegment,
+    Application,
     Breakout,
     Card,
     Challenge,
@@ -51,10 +52,12 @@ class JoinForm(forms.Form):
     )
 
     def __init__(self, invite: Invite, *args, **kwargs):
-        kwargs.setdefault(
-            "initial",
-            {"display_name": invite.label if invite.personal else "", "language": invite.language},
-        )
+        initial = {"display_name": invite.label if invite.personal else ""}
+        initial["language"] = invite.language
+        application = Application.objects.filter(invite=invite).first()
+        if application is not None:  # what they gave when they applied
+            initial["preferred_challenge"] = application.preferred_challenge_id
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         workshop = invite.workshop
         self.fields["preferred_challenge"].queryset = workshop.challenges.all()
@@ -463,4 +466,99 @@ class ReportOptionsForm(forms.Form):
     authors = forms.BooleanField(
         label=_("Show the names of the cards’ authors (never of anonymous cards)"),
         required=False,
+    )
+
+
+# Registration ----------------------------------------------------------------------------
+
+
+class ApplicationForm(forms.ModelForm):
+    """Applying to a session. `website` is a trap for robots: people never see it."""
+
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    class Meta:
+        model = Application
+        fields = [
+            "name",
+            "email",
+            "organisation",
+            "role",
+            "city",
+            "country",
+            "language",
+            "preferred_challenge",
+        ]
+        labels = {"name": _("Your name"), "role": _("Your role or position")}
+
+    def __init__(self, workshop, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        challenges = self.fields["preferred_challenge"]
+        challenges.queryset = workshop.challenges.all()
+        challenges.empty_label = _("No preference")
+        if not challenges.queryset.exists():
+            del self.fields["preferred_challenge"]
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def details(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("website", None)
+        data.setdefault("preferred_challenge", None)
+        return data
+
+
+class LinesField(forms.CharField):
+    """One item per line, as a list."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class RegistrationRulesForm(forms.ModelForm):
+    member_organisations = LinesField(
+        label=_("Member organisations"), required=False, help_text=_("One per line.")
+    )
+    member_domains = LinesField(
+        label=_("Members’ email domains"),
+        required=False,
+        help_text=_("One per line, e.g. metropolis.org."),
+    )
+
+    class Meta:
+        model = Workshop
+        fields = [
+            "registration",
+            "registration_closes_at",
+            "capacity",
+            "members_only",
+            "member_organisations",
+            "member_domains",
+            "registration_contact",
+        ]
+        widgets = {
+            "registration_closes_at": DATETIME_INPUT,
+            "registration_contact": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "registration_closes_at": _("Empty: when the workshop starts."),
+            "capacity": _("Leave empty for no limit; past it, people join the waiting list."),
+            "registration_contact": _("Shown to people the members-only rule turns away."),
+        }
+
+
+class DecisionForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (Application.Status.ACCEPTED, _("Accept")),
+            (Application.Status.WAITLISTED, _("Waiting list")),
+            (Application.Status.DECLINED, _("Decline")),
+        ]
     )

@@ -6,11 +6,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    Application,
     BoardEvent,
     Breakout,
     Card,
@@ -19,6 +21,7 @@ from .models import (
     Message,
     Participant,
     Presence,
+    Series,
     Vote,
     Workshop,
 )
@@ -390,3 +393,78 @@ def report(workshop: Workshop) -> list[dict[str, Any]]:
             {**context, "loose": [c for col in context["columns"] for c in col["cards"]]}
         )
     return sections
+
+
+# Registration and series ------------------------------------------------------------------
+
+
+def took_part(workshops) -> QuerySet:
+    """(email in lower case, workshop id) of everyone who joined these workshops."""
+    return (
+        Participant.objects.filter(
+            workshop__in=workshops, role=Participant.Role.PARTICIPANT, removed_at=None
+        )
+        .exclude(email="")
+        .annotate(address=Lower("email"))
+        .values_list("address", "workshop_id")
+        .distinct()
+    )
+
+
+def earlier_sessions(workshop: Workshop) -> Counter:
+    """For each email, in how many earlier sessions of the workshop's series its person
+    took part: the priority of an application."""
+    if workshop.series_id is None:
+        return Counter()
+    earlier = Workshop.objects.filter(series=workshop.series_id, starts_at__lt=workshop.starts_at)
+    return Counter(address for address, _workshop in took_part(earlier))
+
+
+APPLICATION_ORDERS = {
+    "priority": lambda a: (-a.priority, a.created_at),
+    "date": lambda a: a.created_at,
+    "name": lambda a: a.name.casefold(),
+    "status": lambda a: (a.status, a.created_at),
+}
+
+
+def applications(workshop: Workshop, order: str = "priority") -> list[Application]:
+    """The applications to review, each with its `priority`."""
+    priority = earlier_sessions(workshop)
+    rows = list(workshop.applications.select_related("preferred_challenge", "invite"))
+    for row in rows:
+        row.priority = priority[row.email]
+    return sorted(rows, key=APPLICATION_ORDERS.get(order, APPLICATION_ORDERS["priority"]))
+
+
+PARTICIPATION_LABELS = {**dict(Application.Status.choices), "took_part": _("Took part")}
+
+
+def series_participation(series: Series) -> tuple[list[Workshop], list[dict]]:
+    """Who took part in which session of a series (by email), and who applied where:
+    one row per person, one cell per session, most sessions first."""
+    sessions = list(series.sessions.order_by("starts_at"))
+    people: dict[str, dict] = {}
+
+    def person(address: str, name: str) -> dict:
+        return people.setdefault(address, {"email": address, "name": name, "cells": {}})
+
+    for application in Application.objects.filter(workshop__in=sessions):
+        person(application.email, application.name)["cells"][application.workshop_id] = (
+            application.status
+        )
+    joined = (
+        Participant.objects.filter(
+            workshop__in=sessions, role=Participant.Role.PARTICIPANT, removed_at=None
+        )
+        .exclude(email="")
+        .annotate(address=Lower("email"))
+        .values_list("address", "display_name", "workshop_id")
+    )
+    for address, name, workshop_id in joined:
+        person(address, name)["cells"][workshop_id] = "took_part"
+    for row in people.values():
+        row["sessions"] = [PARTICIPATION_LABELS.get(row["cells"].get(s.pk), "") for s in sessions]
+        row["count"] = sum(1 for code in row["cells"].values() if code == "took_part")
+    rows = sorted(people.values(), key=lambda row: (-row["count"], row["name"].casefold()))
+    return sessions, rows

@@ -65,6 +65,7 @@ RULES: dict[str, Rule] = {
     "workshop.steer":     Rule((ALL, NO, NO, NO, NO), LEAD_ONLY),
     "participant.remove": Rule((ALL, NO, NO, NO, NO), LEAD_ONLY),
     "invites.manage":     Rule((ALL, NO, NO, NO, NO), LEAD_ONLY),
+    "registrations.manage": Rule((ALL, NO, NO, NO, NO), LEAD_ONLY),
     "team.manage":        Rule((ALL, NO, NO, NO, NO), LEAD_ONLY),
     "workshop.prepare":   Rule((ALL, NO, NO, NO, NO), LEAD_ONLY),
 }

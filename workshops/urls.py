@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board_tools, control, participants, prepare, report
+from .views import board_tools, control, participants, prepare, registration, report
 
 app_name = "workshops"
 urlpatterns = [
@@ -66,6 +66,38 @@ urlpatterns = [
         name="invite-revoke",
     ),
     path("w/<int:workshop_id>/team/", prepare.team, name="team"),
+    # Registration
+    path("apply/<int:workshop_id>/", registration.apply, name="apply"),
+    path("apply/status/<str:token>/", registration.application, name="application"),
+    path(
+        "apply/status/<str:token>/withdraw/",
+        registration.application_withdraw,
+        name="application-withdraw",
+    ),
+    path(
+        "apply/status/<str:token>/delete/",
+        registration.application_forget,
+        name="application-forget",
+    ),
+    path(
+        "apply/status/<str:token>/data.json", registration.application_data, name="application-data"
+    ),
+    path("w/<int:workshop_id>/registrations/", registration.registrations, name="registrations"),
+    path(
+        "w/<int:workshop_id>/registrations/registrations.csv",
+        registration.registrations_csv,
+        name="registrations-csv",
+    ),
+    path(
+        "w/<int:workshop_id>/registrations/<int:application_id>/decide/",
+        registration.registration_decide,
+        name="registration-decide",
+    ),
+    path(
+        "w/<int:workshop_id>/registrations/<int:application_id>/delete/",
+        registration.registration_delete,
+        name="registration-delete",
+    ),
     path("w/<int:workshop_id>/report/", report.report, name="report"),
     path("w/<int:workshop_id>/report/draft/", report.draft, name="report-draft"),
     path("w/<int:workshop_id>/report/download/", report.download, name="report-download"),

@@ -52,6 +52,16 @@ from .preparation import (
     workshop_duplicate,
     workshop_update,
 )
+from .registration import FIELDS as APPLICATION_FIELDS
+from .registration import (
+    application_decide,
+    application_delete,
+    application_for_token,
+    application_forget,
+    application_submit,
+    application_withdraw,
+    registration_rules_save,
+)
 from .report import (
     recommendation_delete,
     recommendation_save,
@@ -76,6 +86,7 @@ from .summaries import summary_write
 from .votes import vote
 
 __all__ = [
+    "APPLICATION_FIELDS",
     "Ack",
     "Conflict",
     "Forbidden",
@@ -83,6 +94,12 @@ __all__ = [
     "NotFound",
     "ServiceError",
     "TextConflict",
+    "application_decide",
+    "application_delete",
+    "application_for_token",
+    "application_forget",
+    "application_submit",
+    "application_withdraw",
     "board_settings",
     "breakout_choose",
     "breakout_delete",
@@ -116,6 +133,7 @@ __all__ = [
     "presence_touch",
     "recommendation_delete",
     "recommendation_save",
+    "registration_rules_save",
     "registration_set",
     "report_link_create",
     "report_link_for_token",
