@@ -22,6 +22,7 @@ from .models import (
     HelpRequest,
     Invite,
     Participant,
+    Series,
     Workshop,
 )
 
@@ -562,3 +563,51 @@ class DecisionForm(forms.Form):
             (Application.Status.DECLINED, _("Decline")),
         ]
     )
+
+
+# Series --------------------------------------------------------------------------------
+
+
+class SeriesForm(forms.ModelForm):
+    themes = LinesField(label=_("Thematic areas"), required=False, help_text=_("One per line."))
+
+    class Meta:
+        model = Series
+        fields = ["title", "slug", "description", "themes"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {"slug": _("The end of the public page’s address, e.g. covid-exchange.")}
+
+
+class SessionForm(forms.Form):
+    workshop = forms.ModelChoiceField(label=_("Workshop"), queryset=Workshop.objects.none())
+    theme = forms.ChoiceField(label=_("Thematic area"), required=False)
+    region = forms.CharField(
+        label=_("Regional focus"),
+        max_length=100,
+        required=False,
+        help_text=_("Empty for a global session."),
+    )
+
+    def __init__(self, series, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workshop"].queryset = Workshop.objects.filter(
+            participants__user=user,
+            participants__team_role=Participant.Team.LEAD,
+            participants__removed_at=None,
+        )
+        self.fields["theme"].choices = [("", _("None")), *((t, t) for t in series.themes)]
+
+
+class SeriesFilterForm(forms.Form):
+    theme = forms.ChoiceField(label=_("Thematic area"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+
+    def __init__(self, series, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions = sorted({r for r in series.sessions.values_list("region", flat=True) if r})
+        self.fields["theme"].choices = [("", _("All")), *((t, t) for t in series.themes)]
+        self.fields["region"].choices = [
+            ("", _("All")),
+            ("global", _("Global")),
+            *((r, r) for r in regions),
+        ]

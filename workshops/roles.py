@@ -123,3 +123,13 @@ def only_while_open(person: Person, action: str, breakout: Board) -> bool:
 def require(person: Person, action: str, breakout: Board | None = None) -> None:
     if not allows(person, action, breakout):
         raise Forbidden(RULES[action].refusal)
+
+
+def organises(user, series) -> bool:
+    """Whether the user is one of the organisers of a series (not a workshop role)."""
+    return user.is_authenticated and series.organisers.filter(pk=user.pk).exists()
+
+
+def require_organiser(user, series) -> None:
+    if not organises(user, series):
+        raise Forbidden(_("Only the organisers of this series can do this."))

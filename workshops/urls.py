@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board_tools, control, participants, prepare, registration, report
+from .views import board_tools, control, participants, prepare, registration, report, series
 
 app_name = "workshops"
 urlpatterns = [
@@ -66,6 +66,24 @@ urlpatterns = [
         name="invite-revoke",
     ),
     path("w/<int:workshop_id>/team/", prepare.team, name="team"),
+    # Series
+    path("series/new/", series.series_new, name="series-new"),
+    path("s/<slug:slug>/", series.series_page, name="series"),
+    path("s/<slug:slug>/calendar.ics", series.series_calendar, name="series-calendar"),
+    path("s/<slug:slug>/manage/", series.series_manage, name="series-manage"),
+    path("s/<slug:slug>/sessions/", series.series_session, name="series-session"),
+    path(
+        "s/<slug:slug>/sessions/<int:workshop_id>/remove/",
+        series.series_session_remove,
+        name="series-session-remove",
+    ),
+    path("s/<slug:slug>/report/<int:workshop_id>/", series.series_report, name="series-report"),
+    path(
+        "s/<slug:slug>/report/<int:workshop_id>/download/",
+        series.series_report_download,
+        name="series-report-download",
+    ),
+    path("w/<int:workshop_id>/report/publish/", series.report_publish, name="report-publish"),
     # Registration
     path("apply/<int:workshop_id>/", registration.apply, name="apply"),
     path("apply/status/<str:token>/", registration.application, name="application"),

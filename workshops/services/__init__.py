@@ -70,6 +70,7 @@ from .report import (
     report_link_revoke,
     report_options_save,
 )
+from .series import report_publish, series_save, series_session_remove, series_session_set
 from .steering import (
     board_settings,
     breakouts_set_phase,
@@ -139,8 +140,12 @@ __all__ = [
     "report_link_for_token",
     "report_link_revoke",
     "report_options_save",
+    "report_publish",
     "segment_delete",
     "segment_save",
+    "series_save",
+    "series_session_remove",
+    "series_session_set",
     "suggestion_accept",
     "suggestion_create",
     "suggestion_undo",
