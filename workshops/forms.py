@@ -13,6 +13,7 @@ from .export.report import SECTION_TITLES
 from .models import (
     CARD_TEXT_MAX,
     DISPLAY_NAME_MAX,
+    RATING_MAX,
     AgendaSegment,
     Application,
     Breakout,
@@ -22,6 +23,7 @@ from .models import (
     HelpRequest,
     Invite,
     Participant,
+    Reaction,
     Series,
     Workshop,
 )
@@ -327,15 +329,37 @@ class ChallengeForm(forms.ModelForm):
         widgets = {"question": forms.Textarea(attrs={"rows": 2})}
 
 
+class LinesField(forms.CharField):
+    """One item per line, as a list."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
 class BreakoutForm(forms.ModelForm):
     class Meta:
         model = Breakout
-        fields = ["challenge", "name", "capacity"]
+        fields = ["challenge", "name", "capacity", "kind", "criteria"]
+
+    criteria = LinesField(
+        label=_("Rating criteria of scenarios"),
+        required=False,
+        help_text=_("One per line, e.g. desirability and feasibility (scenario boards only)."),
+    )
 
     def __init__(self, workshop, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["challenge"].queryset = workshop.challenges.all()
+        self.fields["kind"].required = False
         self.fields["capacity"].help_text = _("Leave empty for no limit.")
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or Breakout.Kind.CARDS
 
 
 class DuplicateForm(forms.Form):
@@ -511,18 +535,6 @@ class ApplicationForm(forms.ModelForm):
         return data
 
 
-class LinesField(forms.CharField):
-    """One item per line, as a list."""
-
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def prepare_value(self, value):
-        return "\n".join(value) if isinstance(value, list) else value
-
-    def to_python(self, value):
-        return [line.strip() for line in (value or "").splitlines() if line.strip()]
-
-
 class RegistrationRulesForm(forms.ModelForm):
     member_organisations = LinesField(
         label=_("Member organisations"), required=False, help_text=_("One per line.")
@@ -611,3 +623,93 @@ class SeriesFilterForm(forms.Form):
             ("global", _("Global")),
             *((r, r) for r in regions),
         ]
+
+
+# Scenario feedback boards ------------------------------------------------------------------
+
+
+class ScenarioForm(forms.Form):
+    """A facilitator posts a prepared scenario, optionally in French and Spanish too."""
+
+    title = forms.CharField(label=_("Title of the scenario"), max_length=200)
+    text = forms.CharField(label=_("The scenario"), widget=forms.Textarea(attrs={"rows": 5}))
+    title_fr = forms.CharField(label=_("Title in French"), max_length=200, required=False)
+    text_fr = forms.CharField(
+        label=_("The scenario in French"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    title_es = forms.CharField(label=_("Title in Spanish"), max_length=200, required=False)
+    text_es = forms.CharField(
+        label=_("The scenario in Spanish"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    op_id = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"op_id": uuid.uuid4()})
+        kwargs.setdefault("prefix", "scenario")
+        super().__init__(*args, **kwargs)
+
+    def scenario(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "text": data["text"],
+            "translations": {
+                code: {"title": data[f"title_{code}"], "text": data[f"text_{code}"]}
+                for code in ("fr", "es")
+            },
+            "op_id": data["op_id"],
+        }
+
+
+RATING_CHOICES = [("", _("No rating")), *((str(n), str(n)) for n in range(1, RATING_MAX + 1))]
+
+
+class ReactionForm(forms.Form):
+    """A participant's feedback on one scenario; the board's criteria are rated 1 to 5."""
+
+    stance = forms.ChoiceField(
+        label=_("Do you agree with this scenario?"),
+        choices=Reaction.Stance.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Why?"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    concerns = forms.CharField(
+        label=_("Concerns"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    ideas = forms.CharField(
+        label=_("Ideas"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    op_id = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, scenario, criteria: list[str], *args, **kwargs):
+        kwargs.setdefault("initial", {"op_id": uuid.uuid4()})
+        kwargs.setdefault("prefix", f"reaction-{scenario['id']}")
+        super().__init__(*args, **kwargs)
+        self.scenario_id = scenario["id"]
+        self.criteria = criteria
+        for number, criterion in enumerate(criteria):
+            self.fields[f"rating_{number}"] = forms.TypedChoiceField(
+                label=_("%(criterion)s (1 to %(max)d)")
+                % {"criterion": criterion, "max": RATING_MAX},
+                choices=RATING_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+        for field in ("stance", "reason", "concerns", "ideas"):
+            self.fields[field].widget.attrs["aria-describedby"] = f"scenario-title-{scenario['id']}"
+
+    def reaction(self) -> dict:
+        data = self.cleaned_data
+        ratings = {
+            criterion: data[f"rating_{number}"]
+            for number, criterion in enumerate(self.criteria)
+            if data.get(f"rating_{number}") is not None
+        }
+        texts = {name: data[name] for name in ("stance", "reason", "concerns", "ideas")}
+        return {**texts, "ratings": ratings, "op_id": data["op_id"]}

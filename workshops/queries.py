@@ -21,6 +21,8 @@ from .models import (
     Message,
     Participant,
     Presence,
+    Reaction,
+    Scenario,
     Series,
     Vote,
     Workshop,
@@ -468,3 +470,64 @@ def series_participation(series: Series) -> tuple[list[Workshop], list[dict]]:
         row["count"] = sum(1 for code in row["cells"].values() if code == "took_part")
     rows = sorted(people.values(), key=lambda row: (-row["count"], row["name"].casefold()))
     return sessions, rows
+
+
+# Scenario feedback boards -----------------------------------------------------------------
+
+
+def scenario_view(scenario: Scenario) -> dict[str, Any]:
+    """A scenario as written, with its translations; each page shows its own language."""
+    return {
+        "id": scenario.pk,
+        "position": scenario.position,
+        "title": scenario.title,
+        "text": scenario.text,
+        "translations": scenario.translations,
+    }
+
+
+def scenario_results(scenario: Scenario, criteria: list[str]) -> dict[str, Any]:
+    """What everyone sees of the reactions to a scenario: counts, average ratings and
+    the answers' texts, never who gave them."""
+    reactions = list(scenario.reactions.all())
+    ratings = {}
+    for criterion in criteria:
+        given = [r.ratings[criterion] for r in reactions if criterion in r.ratings]
+        average = round(sum(given) / len(given), 1) if given else None
+        ratings[criterion] = {"average": average, "count": len(given)}
+
+    def texts(field: str, stance: str | None = None) -> list[str]:
+        return [
+            getattr(r, field)
+            for r in reactions
+            if getattr(r, field) and (stance is None or r.stance == stance)
+        ]
+
+    return {
+        "scenario": scenario.pk,
+        "agree": sum(1 for r in reactions if r.stance == Reaction.Stance.AGREE),
+        "disagree": sum(1 for r in reactions if r.stance == Reaction.Stance.DISAGREE),
+        "ratings": ratings,
+        "reasons_agree": texts("reason", Reaction.Stance.AGREE),
+        "reasons_disagree": texts("reason", Reaction.Stance.DISAGREE),
+        "concerns": texts("concerns"),
+        "ideas": texts("ideas"),
+    }
+
+
+def scenarios_context(breakout: Breakout, language: str) -> list[dict[str, Any]]:
+    """The board's scenarios in the reader's language (as written when not translated),
+    each with its results."""
+    items = []
+    for scenario in breakout.scenarios.prefetch_related("reactions"):
+        view = scenario_view(scenario)
+        shown = scenario.translations.get(language) or view
+        items.append(
+            {
+                **view,
+                "shown_title": shown["title"],
+                "shown_text": shown["text"],
+                "results": scenario_results(scenario, breakout.criteria),
+            }
+        )
+    return items

@@ -50,6 +50,8 @@ RULES: dict[str, Rule] = {
     "board.view":         Rule((ALL, ALL, ALL, ALL, OWN), _("You cannot open this board.")),
     "card.post":          Rule((ALL, OWN, NO, NO, OWN), _("You can only post in your own breakout.")),  # noqa: E501
     "card.hide":          Rule((ALL, OWN, NO, NO, NO), STEERERS),
+    "scenario.post":      Rule((ALL, OWN, NO, NO, NO), STEERERS),
+    "scenario.react":     Rule((NO, NO, NO, NO, OWN), _("Only the members of this breakout give feedback here.")),  # noqa: E501
     "cluster.edit":       Rule((ALL, OWN, NO, NO, OWN_IF_OPEN), _("You cannot change the clusters of this board.")),  # noqa: E501
     "vote":               Rule((NO, NO, NO, NO, OWN), _("Only the members of this breakout vote here.")),  # noqa: E501
     "summary.write":      Rule((ALL, OWN, ALL, NO, NO), _("Only the lead facilitator, this breakout’s host or a rapporteur writes summaries.")),  # noqa: E501

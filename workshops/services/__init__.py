@@ -70,6 +70,7 @@ from .report import (
     report_link_revoke,
     report_options_save,
 )
+from .scenarios import scenario_post, scenario_react
 from .series import report_publish, series_save, series_session_remove, series_session_set
 from .steering import (
     board_settings,
@@ -141,6 +142,8 @@ __all__ = [
     "report_link_revoke",
     "report_options_save",
     "report_publish",
+    "scenario_post",
+    "scenario_react",
     "segment_delete",
     "segment_save",
     "series_save",
