@@ -18,6 +18,13 @@ function fillList(list, texts) {
   );
 }
 
+// One decimal, written as the page's language writes numbers (as the server renders it).
+function average(value) {
+  if (value === null) return "—";
+  const digits = { minimumFractionDigits: 1, maximumFractionDigits: 1 };
+  return value.toLocaleString(document.documentElement.lang, digits);
+}
+
 function applyResults(results) {
   const box = document.getElementById(`scenario-results-${results.scenario}`);
   if (!box) return;
@@ -26,7 +33,7 @@ function applyResults(results) {
   for (const row of box.querySelectorAll("[data-criterion]")) {
     const rating = results.ratings[row.dataset.criterion];
     if (!rating) continue;
-    row.querySelector("[data-average]").textContent = rating.average ?? "—";
+    row.querySelector("[data-average]").textContent = average(rating.average);
     row.querySelector("[data-count]").textContent = rating.count;
   }
   for (const list of box.querySelectorAll("[data-list]")) fillList(list, results[list.dataset.list]);
