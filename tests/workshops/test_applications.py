@@ -98,6 +98,29 @@ def test_a_freed_place_goes_to_the_first_on_the_waiting_list(workshop):
     }
 
 
+def test_more_places_go_to_the_waiting_list_in_order_and_each_is_told(
+    workshop, mailoutbox, django_capture_on_commit_callbacks
+):
+    workshop.capacity = 1
+    workshop.save()
+    for name in ("ana", "bob", "cleo", "dan"):
+        apply(Client(), workshop, name=name, email=f"{name}@example.org")
+    lead = make_facilitator(workshop)
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in_client(lead).post(
+            reverse("workshops:registrations", args=[workshop.pk]),
+            {"registration": "open", "capacity": "3"},
+        )
+    statuses = dict(Application.objects.values_list("email", "status"))
+    assert [statuses[f"{n}@example.org"] for n in ("ana", "bob", "cleo", "dan")] == [
+        "accepted",
+        "accepted",
+        "accepted",
+        "waitlisted",
+    ]
+    assert [m.to for m in mailoutbox] == [["bob@example.org"], ["cleo@example.org"]]
+
+
 # Review by hand, with priority for earlier sessions ---------------------------------------
 
 

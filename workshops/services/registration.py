@@ -149,14 +149,17 @@ def _take_back_invitation(application: Application) -> None:
     control_rows(invite.workshop_id, [room for _pk, room in joined])
 
 
-def _promote_waiting(workshop: Workshop, base_url: str) -> None:
-    """In an open session, a place that frees up goes to the first on the waiting list."""
+def _promote_waiting(workshop: Workshop, base_url: str) -> bool:
+    """In an open session, a place that frees up goes to the first on the waiting list.
+    Returns whether someone got it."""
     if workshop.registration != Workshop.Registration.OPEN or not _has_room(workshop):
-        return
+        return False
     first = workshop.applications.filter(status=Status.WAITLISTED).order_by("created_at").first()
-    if first is not None:
-        _accept(first)
-        _mail_on_commit(first, base_url, Status.ACCEPTED)
+    if first is None:
+        return False
+    _accept(first)
+    _mail_on_commit(first, base_url, Status.ACCEPTED)
+    return True
 
 
 def _locked_application(application_id: int) -> Application:
@@ -246,8 +249,9 @@ def application_delete(*, actor_id: int, application_id: int, base_url: str) -> 
         _forget(application, base_url)
 
 
-def registration_rules_save(*, actor_id: int, workshop_id: int, **rules) -> None:
-    """How people may apply: closed, open or reviewed; places; members only."""
+def registration_rules_save(*, actor_id: int, workshop_id: int, base_url: str, **rules) -> None:
+    """How people may apply: closed, open or reviewed; places; members only. Places
+    added to an open session go to the waiting list's first people."""
     if rules["members_only"] and not (rules["member_organisations"] or rules["member_domains"]):
         raise Invalid(_("List the member organisations or email domains."))
     with transaction.atomic():
@@ -256,7 +260,8 @@ def registration_rules_save(*, actor_id: int, workshop_id: int, **rules) -> None
         for name, value in rules.items():
             setattr(workshop, name, value)
         workshop.save(update_fields=list(rules))
-        _promote_waiting(workshop, "")
+        while _promote_waiting(workshop, base_url):
+            pass
 
 
 # Mail ----------------------------------------------------------------------------------------

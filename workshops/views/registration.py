@@ -178,7 +178,10 @@ def registrations(request: HttpRequest, workshop_id: int) -> HttpResponse:
         if request.method == "POST" and rules.is_valid():
             try:
                 services.registration_rules_save(
-                    actor_id=actor.pk, workshop_id=workshop.pk, **rules.cleaned_data
+                    actor_id=actor.pk,
+                    workshop_id=workshop.pk,
+                    base_url=_base_url(request),
+                    **rules.cleaned_data,
                 )
             except services.ServiceError as exc:
                 rules.add_error(None, exc.message)
