@@ -119,6 +119,34 @@ class SettingsPayload(Payload):
     participants_cluster: bool | None = None
 
 
+class ScenarioData(Payload):
+    id: int
+    position: int
+    title: str
+    text: str
+    translations: dict[str, dict[str, str]]  # language -> {"title", "text"}
+
+
+class ScenarioPayload(Payload):
+    scenario: ScenarioData
+
+
+class Rating(Payload):
+    average: float | None
+    count: int
+
+
+class ScenarioResultsPayload(Payload):
+    scenario: int
+    agree: int
+    disagree: int
+    ratings: dict[str, Rating]  # criterion -> average of 1..5
+    reasons_agree: list[str]
+    reasons_disagree: list[str]
+    concerns: list[str]
+    ideas: list[str]
+
+
 @dataclass
 class Seen:
     """What a reader may see of a board now: the ids of its hidden cards, read from the
@@ -212,6 +240,8 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("message.posted", MessagePayload, same_for_members),
         EventType("settings.changed", SettingsPayload, same_for_members),
         EventType("answers.changed", AnswersPayload, answers_of_visible_cards),
+        EventType("scenario.posted", ScenarioPayload, same_for_members),
+        EventType("scenario.results", ScenarioResultsPayload, same_for_members),
     ]
 }
 

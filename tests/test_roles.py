@@ -25,7 +25,9 @@ from workshops.models import (
     Breakout,
     Card,
     Participant,
+    Reaction,
     ReportLink,
+    Scenario,
     Workshop,
 )
 
@@ -177,6 +179,28 @@ def post_card_without_javascript(workshop, person, board):
     return Card.objects.filter(text="By form").exists() and response.status_code == 302
 
 
+def on_a_scenario_board(board):
+    Breakout.objects.filter(pk=board.pk).update(kind="scenarios", criteria=["Feasibility"])
+    return Scenario.objects.create(breakout=board, position=1, title="Scenario", text="Text")
+
+
+def post_scenario(workshop, person, board):
+    on_a_scenario_board(board)
+    url = reverse("workshops:board", args=[workshop.pk, board.pk])
+    data = {"scenario-title": "Posted", "scenario-text": "Text", "scenario-op_id": uuid.uuid4()}
+    logged_in_client(person).post(url, data)
+    return Scenario.objects.filter(title="Posted").exists()
+
+
+def react_to_a_scenario(workshop, person, board):
+    scenario = on_a_scenario_board(board)
+    url = reverse("workshops:board", args=[workshop.pk, board.pk])
+    prefix = f"reaction-{scenario.pk}"
+    data = {"scenario": scenario.pk, f"{prefix}-stance": "agree", f"{prefix}-op_id": uuid.uuid4()}
+    logged_in_client(person).post(url, data)
+    return Reaction.objects.exists()
+
+
 # Websocket probes -----------------------------------------------------------------------
 
 
@@ -274,6 +298,9 @@ PROBES = {
         control_action("remove", lambda w, b: {"participant": a_target(w, b).pk}),
     ],
     "invites.manage": [page("workshops:invites")],
+    "registrations.manage": [page("workshops:registrations")],
+    "scenario.post": [post_scenario],
+    "scenario.react": [react_to_a_scenario],
     "team.manage": [page("workshops:team")],
     "workshop.prepare": [page("workshops:prepare"), duplicate],
 }

@@ -13,7 +13,9 @@ from .export.report import SECTION_TITLES
 from .models import (
     CARD_TEXT_MAX,
     DISPLAY_NAME_MAX,
+    RATING_MAX,
     AgendaSegment,
+    Application,
     Breakout,
     Card,
     Challenge,
@@ -21,6 +23,8 @@ from .models import (
     HelpRequest,
     Invite,
     Participant,
+    Reaction,
+    Series,
     Workshop,
 )
 
@@ -51,10 +55,12 @@ class JoinForm(forms.Form):
     )
 
     def __init__(self, invite: Invite, *args, **kwargs):
-        kwargs.setdefault(
-            "initial",
-            {"display_name": invite.label if invite.personal else "", "language": invite.language},
-        )
+        initial = {"display_name": invite.label if invite.personal else ""}
+        initial["language"] = invite.language
+        application = Application.objects.filter(invite=invite).first()
+        if application is not None:  # what they gave when they applied
+            initial["preferred_challenge"] = application.preferred_challenge_id
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         workshop = invite.workshop
         self.fields["preferred_challenge"].queryset = workshop.challenges.all()
@@ -328,15 +334,37 @@ class ChallengeForm(forms.ModelForm):
         widgets = {"question": forms.Textarea(attrs={"rows": 2})}
 
 
+class LinesField(forms.CharField):
+    """One item per line, as a list."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
 class BreakoutForm(forms.ModelForm):
     class Meta:
         model = Breakout
-        fields = ["challenge", "name", "capacity"]
+        fields = ["challenge", "name", "capacity", "kind", "criteria"]
+
+    criteria = LinesField(
+        label=_("Rating criteria of scenarios"),
+        required=False,
+        help_text=_("One per line, e.g. desirability and feasibility (scenario boards only)."),
+    )
 
     def __init__(self, workshop, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["challenge"].queryset = workshop.challenges.all()
+        self.fields["kind"].required = False
         self.fields["capacity"].help_text = _("Leave empty for no limit.")
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or Breakout.Kind.CARDS
 
 
 class DuplicateForm(forms.Form):
@@ -469,3 +497,224 @@ class ReportOptionsForm(forms.Form):
         label=_("Show the names of the cards’ authors (never of anonymous cards)"),
         required=False,
     )
+
+
+# Registration ----------------------------------------------------------------------------
+
+
+class ApplicationForm(forms.ModelForm):
+    """Applying to a session. `website` is a trap for robots: people never see it."""
+
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    class Meta:
+        model = Application
+        fields = [
+            "name",
+            "email",
+            "organisation",
+            "role",
+            "city",
+            "country",
+            "language",
+            "preferred_challenge",
+        ]
+        labels = {"name": _("Your name"), "role": _("Your role or position")}
+
+    def __init__(self, workshop, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        challenges = self.fields["preferred_challenge"]
+        challenges.queryset = workshop.challenges.all()
+        challenges.empty_label = _("No preference")
+        if not challenges.queryset.exists():
+            del self.fields["preferred_challenge"]
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def details(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("website", None)
+        data.setdefault("preferred_challenge", None)
+        return data
+
+
+class RegistrationRulesForm(forms.ModelForm):
+    member_organisations = LinesField(
+        label=_("Member organisations"), required=False, help_text=_("One per line.")
+    )
+    member_domains = LinesField(
+        label=_("Members’ email domains"),
+        required=False,
+        help_text=_("One per line, e.g. metropolis.org."),
+    )
+
+    class Meta:
+        model = Workshop
+        fields = [
+            "registration",
+            "registration_closes_at",
+            "capacity",
+            "members_only",
+            "member_organisations",
+            "member_domains",
+            "registration_contact",
+        ]
+        widgets = {
+            "registration_closes_at": DATETIME_INPUT,
+            "registration_contact": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "registration_closes_at": _("Empty: when the workshop starts."),
+            "capacity": _("Leave empty for no limit; past it, people join the waiting list."),
+            "registration_contact": _("Shown to people the members-only rule turns away."),
+        }
+
+
+class DecisionForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (Application.Status.ACCEPTED, _("Accept")),
+            (Application.Status.WAITLISTED, _("Waiting list")),
+            (Application.Status.DECLINED, _("Decline")),
+        ]
+    )
+
+
+# Series --------------------------------------------------------------------------------
+
+
+class SeriesForm(forms.ModelForm):
+    themes = LinesField(label=_("Thematic areas"), required=False, help_text=_("One per line."))
+
+    class Meta:
+        model = Series
+        fields = ["title", "slug", "description", "themes"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {"slug": _("The end of the public page’s address, e.g. covid-exchange.")}
+
+
+class SessionForm(forms.Form):
+    workshop = forms.ModelChoiceField(label=_("Workshop"), queryset=Workshop.objects.none())
+    theme = forms.ChoiceField(label=_("Thematic area"), required=False)
+    region = forms.CharField(
+        label=_("Regional focus"),
+        max_length=100,
+        required=False,
+        help_text=_("Empty for a global session."),
+    )
+
+    def __init__(self, series, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workshop"].queryset = Workshop.objects.filter(
+            participants__user=user,
+            participants__team_role=Participant.Team.LEAD,
+            participants__removed_at=None,
+        )
+        self.fields["theme"].choices = [("", _("None")), *((t, t) for t in series.themes)]
+
+
+class SeriesFilterForm(forms.Form):
+    theme = forms.ChoiceField(label=_("Thematic area"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+
+    def __init__(self, series, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions = sorted({r for r in series.sessions.values_list("region", flat=True) if r})
+        self.fields["theme"].choices = [("", _("All")), *((t, t) for t in series.themes)]
+        self.fields["region"].choices = [
+            ("", _("All")),
+            ("global", _("Global")),
+            *((r, r) for r in regions),
+        ]
+
+
+# Scenario feedback boards ------------------------------------------------------------------
+
+
+class ScenarioForm(forms.Form):
+    """A facilitator posts a prepared scenario, optionally in French and Spanish too."""
+
+    title = forms.CharField(label=_("Title of the scenario"), max_length=200)
+    text = forms.CharField(label=_("The scenario"), widget=forms.Textarea(attrs={"rows": 5}))
+    title_fr = forms.CharField(label=_("Title in French"), max_length=200, required=False)
+    text_fr = forms.CharField(
+        label=_("The scenario in French"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    title_es = forms.CharField(label=_("Title in Spanish"), max_length=200, required=False)
+    text_es = forms.CharField(
+        label=_("The scenario in Spanish"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    op_id = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"op_id": uuid.uuid4()})
+        kwargs.setdefault("prefix", "scenario")
+        super().__init__(*args, **kwargs)
+
+    def scenario(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "text": data["text"],
+            "translations": {
+                code: {"title": data[f"title_{code}"], "text": data[f"text_{code}"]}
+                for code in ("fr", "es")
+            },
+            "op_id": data["op_id"],
+        }
+
+
+RATING_CHOICES = [("", _("No rating")), *((str(n), str(n)) for n in range(1, RATING_MAX + 1))]
+
+
+class ReactionForm(forms.Form):
+    """A participant's feedback on one scenario; the board's criteria are rated 1 to 5."""
+
+    stance = forms.ChoiceField(
+        label=_("Do you agree with this scenario?"),
+        choices=Reaction.Stance.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Why?"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    concerns = forms.CharField(
+        label=_("Concerns"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    ideas = forms.CharField(
+        label=_("Ideas"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    op_id = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, scenario, criteria: list[str], *args, **kwargs):
+        kwargs.setdefault("initial", {"op_id": uuid.uuid4()})
+        kwargs.setdefault("prefix", f"reaction-{scenario['id']}")
+        super().__init__(*args, **kwargs)
+        self.scenario_id = scenario["id"]
+        self.criteria = criteria
+        for number, criterion in enumerate(criteria):
+            self.fields[f"rating_{number}"] = forms.TypedChoiceField(
+                label=_("%(criterion)s (1 to %(max)d)")
+                % {"criterion": criterion, "max": RATING_MAX},
+                choices=RATING_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+        for field in ("stance", "reason", "concerns", "ideas"):
+            self.fields[field].widget.attrs["aria-describedby"] = f"scenario-title-{scenario['id']}"
+
+    def reaction(self) -> dict:
+        data = self.cleaned_data
+        ratings = {
+            criterion: data[f"rating_{number}"]
+            for number, criterion in enumerate(self.criteria)
+            if data.get(f"rating_{number}") is not None
+        }
+        texts = {name: data[name] for name in ("stance", "reason", "concerns", "ideas")}
+        return {**texts, "ratings": ratings, "op_id": data["op_id"]}

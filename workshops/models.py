@@ -24,6 +24,27 @@ def all_report_sections() -> list[str]:
     return list(REPORT_SECTIONS)
 
 
+class Series(models.Model):
+    """Workshops grouped under one title and public page, e.g. a webinar series."""
+
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    # The thematic areas a session may belong to, in the organisers' order.
+    themes = models.JSONField(_("thematic areas"), default=list, blank=True)
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="series", verbose_name=_("organisers")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Workshop(models.Model):
     # Names the workshop across servers: a backup imported twice is refused.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -50,11 +71,43 @@ class Workshop(models.Model):
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.BREAKOUTS)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # A session of a series: its theme, and its region (empty: global).
+    series = models.ForeignKey(
+        Series, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    theme = models.CharField(_("thematic area"), max_length=200, blank=True)
+    region = models.CharField(_("regional focus"), max_length=100, blank=True)
+    # The outcomes report is linked from the series page.
+    report_published = models.BooleanField(default=False)
+
+    class Registration(models.TextChoices):
+        CLOSED = "closed", _("Closed: invitations only")
+        OPEN = "open", _("Open: accepted at once while there is room")
+        REVIEW = "review", _("Reviewed by hand")
+
+    registration = models.CharField(
+        _("registration"), max_length=10, choices=Registration.choices, default="closed"
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes at"), null=True, blank=True
+    )
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    members_only = models.BooleanField(_("members only"), default=False)
+    member_organisations = models.JSONField(_("member organisations"), default=list, blank=True)
+    member_domains = models.JSONField(_("members’ email domains"), default=list, blank=True)
+    registration_contact = models.TextField(_("whom others may contact"), blank=True)
+
     class Meta:
         ordering = ["-starts_at"]
 
     def __str__(self) -> str:
         return self.title
+
+    def registration_is_open(self) -> bool:
+        if self.registration == self.Registration.CLOSED:
+            return False
+        closes = self.registration_closes_at or self.starts_at
+        return closes > timezone.now()
 
 
 class AgendaSegment(models.Model):
@@ -133,6 +186,16 @@ class Breakout(models.Model):
     hosts = models.ManyToManyField(
         "Participant", blank=True, related_name="hosted_breakouts", verbose_name=_("hosts")
     )
+
+    class Kind(models.TextChoices):
+        CARDS = "cards", _("Practices and difficulties")
+        SCENARIOS = "scenarios", _("Feedback on scenarios")
+
+    kind = models.CharField(
+        _("kind of board"), max_length=20, choices=Kind.choices, default="cards"
+    )
+    # Scenario boards: what participants rate each scenario on, e.g. desirability.
+    criteria = models.JSONField(_("rating criteria"), default=list, blank=True)
     participants_cluster = models.BooleanField(_("participants may cluster"), default=False)
     vote_budget = models.PositiveIntegerField(_("votes per person"), default=3)
     votes_visible = models.BooleanField(_("votes shown"), default=False)
@@ -513,3 +576,97 @@ class AnswerDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice_id} dismissed for {self.difficulty_id}"
+
+
+class Application(models.Model):
+    """A person's application to take part in a workshop: one per email and workshop.
+    Its link (to see where it stands) and the invitation of an accepted person are
+    derived from `key` and SECRET_KEY; only a hash of the link is looked up."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        ACCEPTED = "accepted", _("Accepted")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="applications")
+    name = models.CharField(_("name"), max_length=DISPLAY_NAME_MAX)
+    email = models.EmailField(_("email"))  # stored in lower case
+    organisation = models.CharField(_("organisation"), max_length=200)
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(_("country"), max_length=100)
+    role = models.CharField(_("role"), max_length=200)
+    language = models.CharField(_("working language"), max_length=10, choices=settings.LANGUAGES)
+    preferred_challenge = models.ForeignKey(
+        Challenge,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("challenge you would most like to work on"),
+    )
+    status = models.CharField(max_length=12, choices=Status.choices)
+    key = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invite = models.OneToOneField(
+        Invite, on_delete=models.SET_NULL, null=True, blank=True, related_name="application"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "email"], name="one_application_per_email")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.workshop}"
+
+
+RATING_MAX = 5
+
+
+class Scenario(models.Model):
+    """A prepared scenario that participants of a scenario board react to."""
+
+    breakout = models.ForeignKey(Breakout, on_delete=models.CASCADE, related_name="scenarios")
+    position = models.PositiveIntegerField()
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), max_length=5000)
+    # Other languages: {"fr": {"title": ..., "text": ...}, "es": {...}}.
+    translations = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Reaction(models.Model):
+    """One participant's feedback on one scenario; sending it again replaces it."""
+
+    class Stance(models.TextChoices):
+        AGREE = "agree", _("Agree")
+        DISAGREE = "disagree", _("Disagree")
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="reactions")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    stance = models.CharField(_("agree or disagree"), max_length=10, choices=Stance.choices)
+    reason = models.TextField(_("why"), max_length=1000, blank=True)
+    concerns = models.TextField(_("concerns"), max_length=1000, blank=True)
+    ideas = models.TextField(_("ideas"), max_length=1000, blank=True)
+    ratings = models.JSONField(default=dict, blank=True)  # criterion -> 1..RATING_MAX
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["updated_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "participant"], name="one_reaction_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} on {self.scenario}"

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from . import clustering, roles
 from .models import (
     AnswerDismissal,
     AnswerLink,
+    Application,
     BoardEvent,
     Breakout,
     Card,
@@ -22,6 +24,9 @@ from .models import (
     Message,
     Participant,
     Presence,
+    Reaction,
+    Scenario,
+    Series,
     Vote,
     Workshop,
 )
@@ -520,3 +525,139 @@ def recurring_themes(cards: list[Card], breakouts: list[Breakout]) -> list[dict[
         )
     themes.sort(key=lambda theme: (-theme["breakouts"], -len(theme["cards"])))
     return themes
+
+
+# Registration and series ------------------------------------------------------------------
+
+
+def took_part(workshops) -> QuerySet:
+    """(email in lower case, workshop id) of everyone who joined these workshops."""
+    return (
+        Participant.objects.filter(
+            workshop__in=workshops, role=Participant.Role.PARTICIPANT, removed_at=None
+        )
+        .exclude(email="")
+        .annotate(address=Lower("email"))
+        .values_list("address", "workshop_id")
+        .distinct()
+    )
+
+
+def earlier_sessions(workshop: Workshop) -> Counter:
+    """For each email, in how many earlier sessions of the workshop's series its person
+    took part: the priority of an application."""
+    if workshop.series_id is None:
+        return Counter()
+    earlier = Workshop.objects.filter(series=workshop.series_id, starts_at__lt=workshop.starts_at)
+    return Counter(address for address, _workshop in took_part(earlier))
+
+
+APPLICATION_ORDERS = {
+    "priority": lambda a: (-a.priority, a.created_at),
+    "date": lambda a: a.created_at,
+    "name": lambda a: a.name.casefold(),
+    "status": lambda a: (a.status, a.created_at),
+}
+
+
+def applications(workshop: Workshop, order: str = "priority") -> list[Application]:
+    """The applications to review, each with its `priority`."""
+    priority = earlier_sessions(workshop)
+    rows = list(workshop.applications.select_related("preferred_challenge", "invite"))
+    for row in rows:
+        row.priority = priority[row.email]
+    return sorted(rows, key=APPLICATION_ORDERS.get(order, APPLICATION_ORDERS["priority"]))
+
+
+PARTICIPATION_LABELS = {**dict(Application.Status.choices), "took_part": _("Took part")}
+
+
+def series_participation(series: Series) -> tuple[list[Workshop], list[dict]]:
+    """Who took part in which session of a series (by email), and who applied where:
+    one row per person, one cell per session, most sessions first."""
+    sessions = list(series.sessions.order_by("starts_at"))
+    people: dict[str, dict] = {}
+
+    def person(address: str, name: str) -> dict:
+        return people.setdefault(address, {"email": address, "name": name, "cells": {}})
+
+    for application in Application.objects.filter(workshop__in=sessions):
+        person(application.email, application.name)["cells"][application.workshop_id] = (
+            application.status
+        )
+    joined = (
+        Participant.objects.filter(
+            workshop__in=sessions, role=Participant.Role.PARTICIPANT, removed_at=None
+        )
+        .exclude(email="")
+        .annotate(address=Lower("email"))
+        .values_list("address", "display_name", "workshop_id")
+    )
+    for address, name, workshop_id in joined:
+        person(address, name)["cells"][workshop_id] = "took_part"
+    for row in people.values():
+        row["sessions"] = [PARTICIPATION_LABELS.get(row["cells"].get(s.pk), "") for s in sessions]
+        row["count"] = sum(1 for code in row["cells"].values() if code == "took_part")
+    rows = sorted(people.values(), key=lambda row: (-row["count"], row["name"].casefold()))
+    return sessions, rows
+
+
+# Scenario feedback boards -----------------------------------------------------------------
+
+
+def scenario_view(scenario: Scenario) -> dict[str, Any]:
+    """A scenario as written, with its translations; each page shows its own language."""
+    return {
+        "id": scenario.pk,
+        "position": scenario.position,
+        "title": scenario.title,
+        "text": scenario.text,
+        "translations": scenario.translations,
+    }
+
+
+def scenario_results(scenario: Scenario, criteria: list[str]) -> dict[str, Any]:
+    """What everyone sees of the reactions to a scenario: counts, average ratings and
+    the answers' texts, never who gave them."""
+    reactions = list(scenario.reactions.all())
+    ratings = {}
+    for criterion in criteria:
+        given = [r.ratings[criterion] for r in reactions if criterion in r.ratings]
+        average = round(sum(given) / len(given), 1) if given else None
+        ratings[criterion] = {"average": average, "count": len(given)}
+
+    def texts(field: str, stance: str | None = None) -> list[str]:
+        return [
+            getattr(r, field)
+            for r in reactions
+            if getattr(r, field) and (stance is None or r.stance == stance)
+        ]
+
+    return {
+        "scenario": scenario.pk,
+        "agree": sum(1 for r in reactions if r.stance == Reaction.Stance.AGREE),
+        "disagree": sum(1 for r in reactions if r.stance == Reaction.Stance.DISAGREE),
+        "ratings": ratings,
+        "reasons_agree": texts("reason", Reaction.Stance.AGREE),
+        "reasons_disagree": texts("reason", Reaction.Stance.DISAGREE),
+        "concerns": texts("concerns"),
+        "ideas": texts("ideas"),
+    }
+
+
+def scenarios_context(breakout: Breakout, language: str) -> list[dict[str, Any]]:
+    """The board's scenarios in the reader's language (as written when not translated),
+    each with its results."""
+    items = []
+    for scenario in breakout.scenarios.prefetch_related("reactions"):
+        view = scenario_view(scenario)
+        shown = scenario.translations.get(language) or view
+        items.append(
+            {
+                **view,
+                "shown_title": shown["title"],
+                "shown_text": shown["text"],
+                "results": scenario_results(scenario, breakout.criteria),
+            }
+        )
+    return items

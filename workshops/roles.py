@@ -50,6 +50,8 @@ RULES: dict[str, Rule] = {
     "board.view":         Rule((ALL, ALL, ALL, ALL, OWN), _("You cannot open this board.")),
     "card.post":          Rule((ALL, OWN, NO, NO, OWN), _("You can only post in your own breakout.")),  # noqa: E501
     "card.hide":          Rule((ALL, OWN, NO, NO, NO), STEERERS),
+    "scenario.post":      Rule((ALL, OWN, NO, NO, NO), STEERERS),
+    "scenario.react":     Rule((NO, NO, NO, NO, OWN), _("Only the members of this breakout give feedback here.")),  # noqa: E501
     "cluster.edit":       Rule((ALL, OWN, NO, NO, OWN_IF_OPEN), _("You cannot change the clusters of this board.")),  # noqa: E501
     "vote":               Rule((NO, NO, NO, NO, OWN), _("Only the members of this breakout vote here.")),  # noqa: E501
     "answer.link":        Rule((ALL, OWN, ALL, NO, NO), _("Only the lead facilitator, this breakout’s host or a rapporteur links answers.")),  # noqa: E501
@@ -66,6 +68,7 @@ RULES: dict[str, Rule] = {
     "workshop.steer":     Rule((ALL, NO, NO, NO, NO), LEAD_ONLY),
     "participant.remove": Rule((ALL, NO, NO, NO, NO), LEAD_ONLY),
     "invites.manage":     Rule((ALL, NO, NO, NO, NO), LEAD_ONLY),
+    "registrations.manage": Rule((ALL, NO, NO, NO, NO), LEAD_ONLY),
     "team.manage":        Rule((ALL, NO, NO, NO, NO), LEAD_ONLY),
     "workshop.prepare":   Rule((ALL, NO, NO, NO, NO), LEAD_ONLY),
 }
@@ -123,3 +126,13 @@ def only_while_open(person: Person, action: str, breakout: Board) -> bool:
 def require(person: Person, action: str, breakout: Board | None = None) -> None:
     if not allows(person, action, breakout):
         raise Forbidden(RULES[action].refusal)
+
+
+def organises(user, series) -> bool:
+    """Whether the user is one of the organisers of a series (not a workshop role)."""
+    return user.is_authenticated and series.organisers.filter(pk=user.pk).exists()
+
+
+def require_organiser(user, series) -> None:
+    if not organises(user, series):
+        raise Forbidden(_("Only the organisers of this series can do this."))

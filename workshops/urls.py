@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import answers, board_tools, control, participants, prepare, report
+from .views import (
+    answers,
+    board_tools,
+    control,
+    participants,
+    prepare,
+    registration,
+    report,
+    series,
+)
 
 app_name = "workshops"
 urlpatterns = [
@@ -71,6 +80,56 @@ urlpatterns = [
         name="invite-revoke",
     ),
     path("w/<int:workshop_id>/team/", prepare.team, name="team"),
+    # Series
+    path("series/new/", series.series_new, name="series-new"),
+    path("s/<slug:slug>/", series.series_page, name="series"),
+    path("s/<slug:slug>/calendar.ics", series.series_calendar, name="series-calendar"),
+    path("s/<slug:slug>/manage/", series.series_manage, name="series-manage"),
+    path("s/<slug:slug>/sessions/", series.series_session, name="series-session"),
+    path(
+        "s/<slug:slug>/sessions/<int:workshop_id>/remove/",
+        series.series_session_remove,
+        name="series-session-remove",
+    ),
+    path("s/<slug:slug>/report/<int:workshop_id>/", series.series_report, name="series-report"),
+    path(
+        "s/<slug:slug>/report/<int:workshop_id>/download/",
+        series.series_report_download,
+        name="series-report-download",
+    ),
+    path("w/<int:workshop_id>/report/publish/", series.report_publish, name="report-publish"),
+    # Registration
+    path("apply/<int:workshop_id>/", registration.apply, name="apply"),
+    path("apply/status/<str:token>/", registration.application, name="application"),
+    path(
+        "apply/status/<str:token>/withdraw/",
+        registration.application_withdraw,
+        name="application-withdraw",
+    ),
+    path(
+        "apply/status/<str:token>/delete/",
+        registration.application_forget,
+        name="application-forget",
+    ),
+    path(
+        "apply/status/<str:token>/data.json", registration.application_data, name="application-data"
+    ),
+    path("w/<int:workshop_id>/registrations/", registration.registrations, name="registrations"),
+    path(
+        "w/<int:workshop_id>/registrations/registrations.csv",
+        registration.registrations_csv,
+        name="registrations-csv",
+    ),
+    path(
+        "w/<int:workshop_id>/registrations/<int:application_id>/decide/",
+        registration.registration_decide,
+        name="registration-decide",
+    ),
+    path(
+        "w/<int:workshop_id>/registrations/<int:application_id>/delete/",
+        registration.registration_delete,
+        name="registration-delete",
+    ),
     path("w/<int:workshop_id>/report/", report.report, name="report"),
     path("w/<int:workshop_id>/report/draft/", report.draft, name="report-draft"),
     path("w/<int:workshop_id>/report/download/", report.download, name="report-download"),

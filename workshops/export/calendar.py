@@ -67,3 +67,20 @@ def event(*, uid, title, starts, ends, description, join_url) -> Event:
     item.add("description", "\n\n".join(part for part in (description.strip(), join_url) if part))
     item.add("url", join_url)
     return item
+
+
+def for_series(series, sessions, url_of) -> bytes:
+    """Every session of a series, for a calendar app to subscribe to; `url_of(workshop)`
+    is the public link of a session."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", series.title)
+    for workshop in sessions:
+        zone = ZoneInfo(workshop.timezone)
+        calendar.add_component(workshop_event(workshop, zone, url_of(workshop)))
+    if sessions:
+        first = min(each.starts_at for each in sessions).date()
+        last = max(each.ends_at for each in sessions).date()
+        calendar.add_missing_timezones(first_date=first, last_date=last + ZONE_RULES_SPAN)
+    return calendar.to_ical()

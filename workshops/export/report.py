@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workshops import languages, queries
-from workshops.models import REPORT_SECTIONS, AnswerLink, Card, Participant, Workshop
+from workshops.models import REPORT_SECTIONS, AnswerLink, Breakout, Card, Participant, Workshop
 
 SECTION_TITLES = {
     "background": gettext_lazy("Background"),
@@ -232,6 +232,8 @@ def proceedings(workshop: Workshop, options: Options) -> list[ChallengeItem]:
 
 
 def breakout_item(breakout, votes: Counter, options: Options) -> BreakoutItem:
+    if breakout.kind == Breakout.Kind.SCENARIOS:
+        return BreakoutItem(breakout.name, breakout.summary, scenario_items(breakout), [])
     cards = breakout.cards.filter(hidden_at=None).select_related("author")
     if options.cards_language:
         cards = cards.filter(language=options.cards_language)
@@ -254,6 +256,36 @@ def breakout_item(breakout, votes: Counter, options: Options) -> BreakoutItem:
         if in_cluster[cluster.pk]
     ]
     return BreakoutItem(breakout.name, breakout.summary, clusters, loose)
+
+
+def scenario_items(breakout) -> list[ClusterItem]:
+    """Each scenario with its results, as a cluster: the counts and ratings as its key
+    points, the answers (never who gave them) as its cards."""
+    items = []
+    for scenario in breakout.scenarios.prefetch_related("reactions"):
+        results = queries.scenario_results(scenario, breakout.criteria)
+        lines = [
+            _("Agree: %(agree)d · Disagree: %(disagree)d")
+            % {"agree": results["agree"], "disagree": results["disagree"]}
+        ]
+        lines += [
+            _("%(criterion)s: %(average)s / 5 (%(count)d ratings)")
+            % {"criterion": name, "average": r["average"] or "—", "count": r["count"]}
+            for name, r in results["ratings"].items()
+        ]
+        kinds = {
+            "reasons_agree": _("Why people agree"),
+            "reasons_disagree": _("Why people disagree"),
+            "concerns": _("Concerns"),
+            "ideas": _("Ideas"),
+        }
+        answers = [
+            CardItem(str(label), text, 0, "")
+            for key, label in kinds.items()
+            for text in results[key]
+        ]
+        items.append(ClusterItem(scenario.title, "\n".join(lines), 0, answers))
+    return items
 
 
 def card_item(card: Card, votes: Counter, options: Options) -> CardItem:

@@ -53,6 +53,16 @@ from .preparation import (
     workshop_duplicate,
     workshop_update,
 )
+from .registration import FIELDS as APPLICATION_FIELDS
+from .registration import (
+    application_decide,
+    application_delete,
+    application_for_token,
+    application_forget,
+    application_submit,
+    application_withdraw,
+    registration_rules_save,
+)
 from .report import (
     recommendation_delete,
     recommendation_save,
@@ -61,6 +71,8 @@ from .report import (
     report_link_revoke,
     report_options_save,
 )
+from .scenarios import scenario_post, scenario_react
+from .series import report_publish, series_save, series_session_remove, series_session_set
 from .steering import (
     board_settings,
     breakouts_set_phase,
@@ -77,6 +89,7 @@ from .summaries import summary_write
 from .votes import vote
 
 __all__ = [
+    "APPLICATION_FIELDS",
     "Ack",
     "Conflict",
     "Forbidden",
@@ -87,6 +100,12 @@ __all__ = [
     "answer_dismiss",
     "answer_link",
     "answer_unlink",
+    "application_decide",
+    "application_delete",
+    "application_for_token",
+    "application_forget",
+    "application_submit",
+    "application_withdraw",
     "board_settings",
     "breakout_choose",
     "breakout_delete",
@@ -120,13 +139,20 @@ __all__ = [
     "presence_touch",
     "recommendation_delete",
     "recommendation_save",
+    "registration_rules_save",
     "registration_set",
     "report_link_create",
     "report_link_for_token",
     "report_link_revoke",
     "report_options_save",
+    "report_publish",
+    "scenario_post",
+    "scenario_react",
     "segment_delete",
     "segment_save",
+    "series_save",
+    "series_session_remove",
+    "series_session_set",
     "suggestion_accept",
     "suggestion_create",
     "suggestion_undo",

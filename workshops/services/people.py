@@ -142,6 +142,12 @@ def participant_join(
             preferred_challenge_id=preferred_challenge_id,
             breakout=breakout,
         )
+        if invite.personal and hasattr(invite, "application"):
+            # An accepted applicant is registered for the registration-only parts.
+            segments = invite.workshop.segments.filter(registration_required=True)
+            Registration.objects.bulk_create(
+                Registration(participant=participant, segment=s) for s in segments
+            )
         control_rows(invite.workshop_id, [breakout_id])
         return participant
 

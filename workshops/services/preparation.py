@@ -114,6 +114,9 @@ def breakout_save(*, actor_id: int, workshop_id: int, breakout_id: int | None = 
             breakout = Breakout(workshop_id=workshop_id, position=(last["n"] or 0) + 1)
         else:
             breakout = in_workshop(locked_breakout(breakout_id), workshop_id)
+            used = breakout.cards.exists() or breakout.scenarios.exists()
+            if fields.get("kind", breakout.kind) != breakout.kind and used:
+                raise Forbidden(_("This board already has cards or scenarios: its kind stays."))
         for name, value in fields.items():
             setattr(breakout, name, value)
         breakout.save()

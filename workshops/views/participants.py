@@ -11,8 +11,16 @@ from django_ratelimit.core import get_usage
 
 from workshops import queries, roles, services
 from workshops.export import calendar
-from workshops.forms import CardForm, ChooseBreakoutForm, HelpForm, JoinForm, RegistrationForm
-from workshops.models import Card, HelpRequest, Participant, Workshop
+from workshops.forms import (
+    CardForm,
+    ChooseBreakoutForm,
+    HelpForm,
+    JoinForm,
+    ReactionForm,
+    RegistrationForm,
+    ScenarioForm,
+)
+from workshops.models import Breakout, Card, HelpRequest, Participant, Workshop
 
 from .common import membership, place_of, redirect_back
 
@@ -172,6 +180,8 @@ def board(request: HttpRequest, workshop_id: int, breakout_id: int) -> HttpRespo
     in_plenary = workshop.mode == Workshop.Mode.PLENARY and not participant.is_facilitator
     if in_plenary or not roles.allows(participant, "board.view", breakout):
         return place_of(participant)
+    if breakout.kind == Breakout.Kind.SCENARIOS:
+        return scenario_board(request, workshop, participant, breakout)
     forms = {kind: CardForm(kind) for kind in Card.Kind.values}
     kind = request.POST.get("kind")
     if request.method == "POST" and kind in forms:
@@ -209,6 +219,48 @@ def board(request: HttpRequest, workshop_id: int, breakout_id: int) -> HttpRespo
     for column in context["columns"]:
         column["form"] = forms[column["kind"]]
     return render(request, "workshops/board.html", context)
+
+
+def scenario_board(request, workshop, participant, breakout) -> HttpResponse:
+    """A board of prepared scenarios that participants give feedback on."""
+    scenarios = queries.scenarios_context(breakout, request.LANGUAGE_CODE)
+    post_form = ScenarioForm(request.POST if "scenario-title" in request.POST else None)
+    reacting = request.POST.get("scenario", "")
+    for item in scenarios:
+        data = request.POST if reacting == str(item["id"]) else None
+        item["form"] = ReactionForm(item, breakout.criteria, data)
+    try:
+        if post_form.is_bound and post_form.is_valid():
+            services.scenario_post(
+                participant_id=participant.pk, breakout_id=breakout.pk, **post_form.scenario()
+            )
+            return redirect("workshops:board", workshop.pk, breakout.pk)
+        for item in scenarios:
+            if item["form"].is_bound and item["form"].is_valid():
+                services.scenario_react(
+                    participant_id=participant.pk,
+                    scenario_id=item["id"],
+                    **item["form"].reaction(),
+                )
+                messages.success(request, _("Thank you: your feedback is saved."))
+                url = reverse("workshops:board", args=[workshop.pk, breakout.pk])
+                return redirect(f"{url}#scenario-{item['id']}")
+    except services.ServiceError as exc:
+        messages.error(request, exc.message)
+    context = {
+        "workshop": workshop,
+        "participant": participant,
+        "breakout": breakout,
+        "scenarios": scenarios,
+        "post_form": post_form,
+        "can_post": roles.allows(participant, "scenario.post", breakout),
+        "can_react": roles.allows(participant, "scenario.react", breakout),
+        "presence": queries.presence_view(breakout),
+        "help_open": _help_open(participant),
+        **queries.board_context(breakout, with_hidden=participant.is_facilitator),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workshops/scenario_board.html", context, status=status)
 
 
 def recommendations(request: HttpRequest, workshop_id: int) -> HttpResponse:

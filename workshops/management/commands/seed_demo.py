@@ -10,6 +10,8 @@ from django.utils.crypto import salted_hmac
 
 from workshops.models import Breakout, Challenge, Invite, Participant, Workshop
 
+from .seed_events import seed_events
+
 PARIS = ZoneInfo("Europe/Paris")
 TITLE = "Green infrastructure: workshop for City Managers"
 BACKGROUND = (
@@ -54,7 +56,10 @@ def demo_secret(purpose: str, length: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Create the demo workshop (seed 000). Running it again changes nothing."
+    help = (
+        "Create the demo workshop (seed 000) and the events around it (seeds 001, 003). "
+        "Running it again changes nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--base-url", default="http://127.0.0.1:8000")
@@ -62,13 +67,15 @@ class Command(BaseCommand):
     def handle(self, *args, base_url, **options):
         password = demo_secret("facilitator-password", 16)
         token = demo_secret("invite-token", 64)
+        roundtable_token = demo_secret("roundtable-token", 64)
         with transaction.atomic():
             workshop = self.workshop()
-            self.facilitator(workshop, password)
+            user = self.facilitator(workshop, password)
             Invite.objects.get_or_create(
                 token_hash=Invite.hash_token(token),
                 defaults={"workshop": workshop, "label": "Workshop link"},
             )
+            extra = seed_events(workshop, user, roundtable_token)
         base_url = base_url.rstrip("/")
         self.stdout.write(
             f"Demo workshop: {workshop.title}\n"
@@ -77,6 +84,12 @@ class Command(BaseCommand):
             f"    password: {password}\n"
             f"  Control room:       {base_url}/w/{workshop.pk}/control/\n"
             f"  Participant invite: {base_url}/join/{token}/\n"
+            f"  Registration (members only, reviewed): {base_url}/apply/{workshop.pk}/\n"
+            f"Series (seed 001):  {base_url}/s/{extra['covid'].slug}/\n"
+            f"Series (seed 000):  {base_url}/s/{extra['community'].slug}/\n"
+            f"Roundtable and scenario workshop (seed 003): {extra['roundtable'].title}\n"
+            f"  Roundtable link (open to all): {base_url}/join/{roundtable_token}/\n"
+            f"  Registration for the workshop: {base_url}/apply/{extra['roundtable'].pk}/\n"
         )
 
     def workshop(self) -> Workshop:
@@ -105,7 +118,7 @@ class Command(BaseCommand):
             )
         return workshop
 
-    def facilitator(self, workshop: Workshop, password: str) -> None:
+    def facilitator(self, workshop: Workshop, password: str):
         user, created = get_user_model().objects.get_or_create(username=FACILITATOR_USERNAME)
         if created:
             user.set_password(password)
@@ -119,3 +132,4 @@ class Command(BaseCommand):
                 "team_role": Participant.Team.LEAD,
             },
         )
+        return user
