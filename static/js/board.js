@@ -363,8 +363,9 @@ const ON_MESSAGE = {
     window.htmx.ajax("GET", board.dataset.helpUrl, { target: "#help", swap: "outerHTML" });
   },
   "votes.mine": (message) => {
+    const before = document.getElementById("votes-left")?.textContent;
     const left = applyMyVotes(message.mine);
-    announce(interpolate(ngettext("You have %(count)s vote left.", "You have %(count)s votes left.", left), { count: left }, true));
+    if (String(left) !== before) announce(interpolate(ngettext("You have %(count)s vote left.", "You have %(count)s votes left.", left), { count: left }, true));
   },
 };
 

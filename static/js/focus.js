@@ -26,7 +26,9 @@ function find(address) {
   return home.querySelector(address.control);
 }
 
+// Only text fields have a selection (reading it throws on other inputs).
 function selectionOf(element) {
+  if (!element.matches("textarea, input")) return null;
   try {
     return element.selectionStart === null ? null : [element.selectionStart, element.selectionEnd];
   } catch {
