@@ -21,11 +21,10 @@ CABLES = "Utility cables block the tree pits on old streets"
 NEIGHBOURS_SHORT = "Neighbours adopt a tree and water it in…"
 CABLES_SHORT = "Utility cables block the tree pits on old…"
 HEARD = """() => {
+  const region = document.getElementById("announce");
   window.heard = [];
-  new MutationObserver(() => {
-    const text = document.getElementById("announce").textContent;
-    if (text) window.heard.push(text);
-  }).observe(document.getElementById("announce"), { childList: true, characterData: true, subtree: true });
+  new MutationObserver(() => region.textContent && window.heard.push(region.textContent))
+    .observe(region, { childList: true, characterData: true, subtree: true });
 }"""
 
 
