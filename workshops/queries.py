@@ -413,13 +413,17 @@ def people(workshop: Workshop) -> list[Participant]:
     return everyone
 
 
-def presence_view(breakout: Breakout) -> dict[str, Any]:
+def presence_view(breakout: Breakout, viewer: Participant | None = None) -> dict[str, Any]:
     """Who is on a board now, for everyone on it: names, or only a count when the
-    workshop allows anonymous cards. Facilitators observing are not counted."""
+    workshop allows anonymous cards. Facilitators observing are not counted. A member
+    opening the board counts themselves (their socket is not open yet)."""
+    present = present_ids(breakout.members.active())
+    if viewer is not None and viewer.breakout_id == breakout.pk and not viewer.is_facilitator:
+        present.add(viewer.pk)
     here = list(
-        Participant.objects.filter(
-            pk__in=present_ids(breakout.members.active()), breakout=breakout
-        ).values_list("display_name", flat=True)
+        Participant.objects.filter(pk__in=present, breakout=breakout).values_list(
+            "display_name", flat=True
+        )
     )
     anonymous = breakout.workshop.allow_anonymous
     return {"count": len(here), "names": [] if anonymous else sorted(here)}

@@ -1,6 +1,8 @@
 // The live board: applies the breakout's events in seq order, resumes after gaps, and
 // keeps every write the person makes in an outbox (localStorage) until the server acks it.
+import { announce, announceNewCard } from "./announce.js";
 import { applyLayout, initClustering, insertById, markDraggable } from "./clusters.js";
+import { keepingFocus, removeKeepingFocus } from "./focus.js";
 import { connectLive, showState } from "./live.js";
 import {
   applyMyVotes,
@@ -10,6 +12,7 @@ import {
   refreshVotes,
   summaryConflict,
 } from "./outcomes.js";
+import { nameCardControls, nameClusterControls } from "./names.js";
 import { applyTimer, setServerTime } from "./timer.js";
 
 const board = document.getElementById("board");
@@ -101,8 +104,9 @@ function showFailed(opId, message) {
   dismiss.type = "button";
   dismiss.className = "link";
   dismiss.textContent = gettext("Dismiss");
-  dismiss.addEventListener("click", () => item.remove());
+  dismiss.addEventListener("click", () => removeKeepingFocus(item));
   meta.append(dismiss);
+  announce(interpolate(gettext("Your card was not posted: %(reason)s"), { reason: message }, true));
 }
 
 function showBoardError(message) {
@@ -163,6 +167,7 @@ function cardElement(card) {
   element.dataset.card = card.id;
   element.dataset.kind = card.kind;
   element.classList.replace("card--practice", `card--${card.kind}`);
+  element.querySelector(".card-kind").textContent = card.kind === "difficulty" ? gettext("Difficulty") : gettext("Practice");
   setLines(element.querySelector(".card-text"), card.text);
   showLanguage(element, card.language);
   if (card.author !== null) element.querySelector(".author").textContent = card.author;
@@ -171,6 +176,7 @@ function cardElement(card) {
   element.querySelector(".vote").dataset.target = `card:${card.id}`;
   const linkAnswers = element.querySelector(".link-answers");
   linkAnswers.hash = `difficulty-${card.id}`;
+  nameCardControls(element);
   return element;
 }
 
@@ -209,11 +215,24 @@ function placeCard(card) {
   const element = cardElement(card);
   const answers = document.querySelector(`#${element.id} .answers`);
   if (answers) element.querySelector(".answers").replaceWith(answers);
-  document.getElementById(element.id)?.remove();
-  const cluster = card.cluster && document.querySelector(`#cluster-${card.cluster} .cluster-cards`);
-  insertById(cluster || document.getElementById(`cards-${card.kind}`), element);
+  keepingFocus(() => {
+    document.getElementById(element.id)?.remove();
+    const cluster = card.cluster && document.querySelector(`#cluster-${card.cluster} .cluster-cards`);
+    insertById(cluster || document.getElementById(`cards-${card.kind}`), element);
+  });
   markDraggable();
   refreshVotes();
+}
+
+function nameAllControls() {
+  for (const card of board.querySelectorAll("li[data-card]")) nameCardControls(card);
+  for (const cluster of board.querySelectorAll(".cluster")) nameClusterControls(cluster);
+}
+
+function announceMessage(message) {
+  const values = { author: message.author, text: message.text };
+  const format = message.to_all ? gettext("Message to everyone from %(author)s: %(text)s") : gettext("Message to this breakout from %(author)s: %(text)s");
+  announce(interpolate(format, values, true));
 }
 
 const PHASE_LABELS = {
@@ -262,19 +281,31 @@ function readState() {
 
 // Members hear "card.removed" when a card is hidden; the team sees it marked instead.
 const APPLY = {
-  "card.created": (event) => placeCard(event.data.card),
+  "card.created": (event) => {
+    if (!document.getElementById(`pending-${event.op_id}`)) announceNewCard();
+    placeCard(event.data.card);
+  },
   "card.restored": (event) => placeCard(event.data.card),
   "card.hidden": (event) => placeCard(event.data.card),
-  "card.removed": (event) => document.getElementById(`card-${event.data.card.id}`)?.remove(),
+  "card.removed": (event) => {
+    const element = document.getElementById(`card-${event.data.card.id}`);
+    if (element) removeKeepingFocus(element);
+  },
   "layout.changed": (event) => {
-    applyLayout(event.data);
+    keepingFocus(() => applyLayout(event.data));
     refreshVotes();
   },
   "votes.changed": (event) => applyVotes(event.data),
   "summary.changed": (event) => applySummary(event.data, summaryWrites.delete(event.op_id)),
-  "phase.changed": (event) => showPhase(event.data.phase),
+  "phase.changed": (event) => {
+    showPhase(event.data.phase);
+    announce(interpolate(gettext("The phase is now: %(phase)s"), { phase: PHASE_LABELS[event.data.phase]() }, true));
+  },
   "timer.changed": (event) => applyTimer(document.querySelector(".board-status [data-timer]"), event.data),
-  "message.posted": (event) => document.getElementById("messages").prepend(messageElement(event.data.message)),
+  "message.posted": (event) => {
+    document.getElementById("messages").prepend(messageElement(event.data.message));
+    announceMessage(event.data.message);
+  },
   "settings.changed": (event) => applySettings(event.data),
   "answers.changed": (event) => applyAnswers(event.data),
 };
@@ -296,9 +327,12 @@ function applySnapshot(snapshot) {
   if (snapshot.epoch === state.epoch && snapshot.seq < state.seq) return; // older than shown
   const template = document.createElement("template");
   template.innerHTML = snapshot.html;
-  for (const element of template.content.querySelectorAll("[id]")) {
-    document.getElementById(element.id)?.replaceWith(element);
-  }
+  keepingFocus(() => {
+    for (const element of template.content.querySelectorAll("[id]")) {
+      document.getElementById(element.id)?.replaceWith(element);
+    }
+    nameAllControls();
+  });
   applyState(readState());
   markDraggable();
   state.seq = snapshot.seq;
@@ -371,7 +405,11 @@ const ON_MESSAGE = {
   help() {
     window.htmx.ajax("GET", board.dataset.helpUrl, { target: "#help", swap: "outerHTML" });
   },
-  "votes.mine": (message) => applyMyVotes(message.mine),
+  "votes.mine": (message) => {
+    const before = document.getElementById("votes-left")?.textContent;
+    const left = applyMyVotes(message.mine);
+    if (String(left) !== before) announce(interpolate(ngettext("You have %(count)s vote left.", "You have %(count)s votes left.", left), { count: left }, true));
+  },
 };
 
 const live = connectLive({
@@ -427,6 +465,7 @@ document.addEventListener("click", (click) => {
   if (click.target.closest("[data-dismiss-suggestion]")) document.getElementById("suggestion").replaceChildren();
 });
 
+nameAllControls();
 initClustering(send, newOpId);
 initOutcomes(send, newOpId, summaryWrites);
 applyState(readState());

@@ -1,5 +1,7 @@
 // Clusters on the board: applying the layout the server logged, and the ways people
 // change it: drag and drop, or the "Move to…" and "Cluster actions" menus (keyboard).
+import { nameClusterControls } from "./names.js";
+
 const board = document.getElementById("board");
 const area = document.getElementById("clusters");
 
@@ -30,6 +32,7 @@ function newCluster(id) {
 
 function showCluster(element, cluster) {
   element.querySelector(".cluster-title").textContent = cluster.title || gettext("Untitled cluster");
+  nameClusterControls(element);
   const input = element.querySelector(".rename-form input");
   if (document.activeElement !== input) input.value = cluster.title;
   const editor = element.querySelector(".summary-editor");
@@ -136,7 +139,11 @@ export function initClustering(send, newOpId) {
       label,
       ...clusters()
         .filter((cluster) => cluster.id !== id)
-        .map((cluster) => menuButton(cluster.title, () => op("cluster.merge", { cluster_id: id, into_id: cluster.id }))),
+        .map((cluster) => {
+          const button = menuButton(cluster.title, () => op("cluster.merge", { cluster_id: id, into_id: cluster.id }));
+          button.setAttribute("aria-label", interpolate(gettext("Merge into: %(cluster)s"), { cluster: cluster.title }, true));
+          return button;
+        }),
     );
   }
 

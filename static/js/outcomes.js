@@ -1,6 +1,8 @@
 // Votes and summaries on the board. Dots are this person's own (sent only to them) and
 // what is left of the budget is counted here; totals come with the board's events
 // once shown, and the results list takes its labels from the board itself.
+import { nameDots } from "./names.js";
+
 const board = document.getElementById("board");
 const last = { votes: null, mine: null };
 const LABEL_LENGTH = 120;
@@ -25,7 +27,7 @@ export function applyVotes(votes) {
   board.toggleAttribute("data-votes-visible", votes.visible);
   for (const element of board.querySelectorAll(".vote")) {
     const count = votes.counts[element.dataset.target] || 0;
-    element.querySelector(".vote-count").textContent = votes.visible ? count : "";
+    element.querySelector(".vote-total").textContent = votes.visible ? count : "";
   }
   const budget = document.getElementById("vote-budget");
   if (budget) budget.textContent = votes.budget;
@@ -45,6 +47,7 @@ export function applyVotes(votes) {
   if (last.mine) applyMyVotes(last.mine);
 }
 
+// Returns the votes this person has left.
 export function applyMyVotes(mine) {
   last.mine = mine;
   const used = Object.values(mine).reduce((sum, dots) => sum + dots, 0);
@@ -53,10 +56,13 @@ export function applyMyVotes(mine) {
   if (left) left.textContent = remaining;
   for (const element of board.querySelectorAll(".vote")) {
     const dots = mine[element.dataset.target] || 0;
-    element.querySelector(".my-dots").textContent = "●".repeat(dots);
-    element.querySelector("[data-vote='add']").disabled = remaining === 0;
-    element.querySelector("[data-vote='remove']").disabled = dots === 0;
-  }
+    const shown = element.querySelector(".my-dots");
+    shown.textContent = "●".repeat(dots);
+    nameDots(shown, dots);
+    // aria-disabled, not disabled: a button the person is on keeps the keyboard focus.
+    element.querySelector("[data-vote='add']").setAttribute("aria-disabled", remaining === 0);
+    element.querySelector("[data-vote='remove']").setAttribute("aria-disabled", dots === 0);
+  }  return remaining;
 }
 
 function editorFor(clusterId) {
@@ -100,7 +106,7 @@ export function summaryConflict(clusterId, error) {
 export function initOutcomes(send, newOpId, pending) {
   board.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-vote]");
-    if (!button) return;
+    if (!button || button.getAttribute("aria-disabled") === "true") return;
     const [target, id] = button.closest(".vote").dataset.target.split(":");
     send({ type: "vote", op_id: newOpId(), target, target_id: Number(id), add: button.dataset.vote === "add" });
   });

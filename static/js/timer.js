@@ -1,5 +1,7 @@
 // Countdowns to deadlines the server set (never ticks from the server). The server's
 // clock is the reference: pages and head beacons carry its time.
+import { announce } from "./announce.js";
+
 let offsetMs = 0; // server time minus this browser's time
 
 export function setServerTime(iso) {
@@ -14,11 +16,6 @@ export function serverNow() {
 function format(seconds) {
   const minutes = Math.floor(seconds / 60);
   return `${minutes}:${String(seconds % 60).padStart(2, "0")}`;
-}
-
-function announce(text) {
-  const region = document.getElementById("announce");
-  if (region) region.textContent = text;
 }
 
 export function renderTimer(element) {

@@ -53,8 +53,9 @@ def test_clustering_by_keyboard_and_by_drag(needs_chromium, output_dir):
         menu = lead.locator(f"#cluster-{cluster.pk} .cluster-menu")
         menu.locator("summary").focus()
         lead.keyboard.press("Enter")
-        menu.get_by_label("Title").fill("Rain gardens")
-        menu.get_by_label("Title").press("Enter")
+        title = menu.get_by_role("textbox", name="Title of the cluster: Untitled cluster")
+        title.fill("Rain gardens")
+        title.press("Enter")
         expect(ana.locator(f"#cluster-{cluster.pk} .cluster-title")).to_have_text("Rain gardens")
 
         # Drag: the French card onto the clustered English one joins its cluster.
@@ -74,7 +75,7 @@ def test_clustering_by_keyboard_and_by_drag(needs_chromium, output_dir):
         control.locator(".all-breakouts").get_by_role("button", name="Apply").first.click()
         expect(ana.locator("#phase")).to_have_attribute("data-phase", "vote")
         vote = ana.locator(f"#cluster-{cluster.pk} > .cluster-head .vote")
-        vote.get_by_role("button", name="Vote", exact=True).click()
+        vote.get_by_role("button", name="Vote for the cluster: Rain gardens").click()
         expect(vote.locator(".my-dots")).to_have_text("●")
         expect(ana.locator("#votes-left")).to_have_text("2")
 

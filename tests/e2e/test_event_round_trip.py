@@ -187,9 +187,7 @@ def test_every_event_applied_equals_a_fresh_page(needs_chromium, output_dir):
         check("settings.changed (participants cluster)")
         lead.act("phase", phase="vote", breakout=room.pk)
         check("phase.changed to vote")
-        member_page.locator(f"#card-{rain.pk}").get_by_role(
-            "button", name="Vote", exact=True
-        ).click()
+        member_page.locator(f"#card-{rain.pk} > .vote [data-vote='add']").click()
         bobs.write("vote", target="cluster", target_id=first.pk, add=True)
         check("votes.changed, hidden totals")
         lead.board_settings(room, participants_cluster="on", vote_budget="5", votes_visible="on")

@@ -65,6 +65,7 @@ http {{
     fastcgi_temp_path {directory}/fastcgi;
     uwsgi_temp_path {directory}/uwsgi;
     scgi_temp_path {directory}/scgi;
+    include /etc/nginx/mime.types;  # as Debian's own nginx.conf does
     include {directory}/facilitate.conf;
 }}
 """

@@ -212,7 +212,7 @@ def board(request: HttpRequest, workshop_id: int, breakout_id: int) -> HttpRespo
         "can_link": roles.allows(participant, "answer.link", breakout),
         "can_vote": roles.allows(participant, "vote", breakout),
         "my_votes": queries.my_votes(participant, breakout),
-        "presence": queries.presence_view(breakout),
+        "presence": queries.presence_view(breakout, viewer=participant),
         "help_open": _help_open(participant),
         **queries.board_context(breakout, with_hidden=participant.is_facilitator),
     }
