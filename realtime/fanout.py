@@ -118,26 +118,27 @@ class Fanout:
             self.task = self.loop.create_task(self._listen())
 
     async def _listen(self) -> None:
-        """Until no board is subscribed any more; through Redis going away and back."""
-        while True:
+        """While boards here have readers; through Redis going away and back: then every
+        board is subscribed again, retrying until Redis answers."""
+        interrupted = False
+        while self.readers:
             try:
+                if interrupted:
+                    await self._resubscribe()
+                    interrupted = False
                 async for message in self.listener.listen():
                     board_id = int(message["channel"].rsplit(b":", 1)[1])
                     await self.deliver(board_id, message["data"])
-                return
+                interrupted = True  # nothing was subscribed (any more)
             except (redis.RedisError, OSError) as exc:
                 logger.warning("board messages interrupted, clients catch up: %s", exc)
+                interrupted = True
                 await asyncio.sleep(RETRY_AFTER)
-                await self._resubscribe()
 
     async def _resubscribe(self) -> None:
-        try:
-            async with self.lock:
-                await self.listener.reset()
-                if self.readers:
-                    await self.listener.subscribe(*(channel(b) for b in self.readers))
-        except (redis.RedisError, OSError):
-            pass  # the next round tries again
+        async with self.lock:
+            await self.listener.reset()
+            await self.listener.subscribe(*(channel(b) for b in self.readers))
 
     async def deliver(self, board_id: int, payload: bytes) -> None:
         """Decode once, put a board's events back in the order of their seq, and hand

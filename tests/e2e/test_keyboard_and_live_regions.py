@@ -208,6 +208,8 @@ def test_a_card_is_posted_by_keyboard_alone(needs_chromium, output_dir):
                 break
         ana.keyboard.type("Rain barrels for every school")
         ana.keyboard.press("Tab")
+        expect(ana.get_by_label("Language of this practice")).to_be_focused()
+        ana.keyboard.press("Tab")
         expect(ana.locator(".column--practice").get_by_role("button", name="Post")).to_be_focused()
         ana.keyboard.press("Enter")
         expect(ana.locator("#cards-practice li[data-card]")).to_contain_text(

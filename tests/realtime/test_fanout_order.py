@@ -3,7 +3,8 @@ threads publish them in the other order; a gap that stays is not waited for long
 
 import asyncio
 
-from realtime.fanout import InOrder, fanout
+from realtime.fanout import RETRY_AFTER, InOrder, fanout
+from tests.servers import RedisServer
 
 
 def event(seq):
@@ -58,3 +59,29 @@ async def test_boards_subscribed_all_at_once_each_hear_their_messages(needs_redi
     finally:
         for board, reader in boards.items():
             await fanout.unwatch(board, reader)
+
+
+async def test_boards_are_heard_again_after_redis_was_down_for_a_while(settings):
+    """Redis away longer than a retry (the first resubscription fails too): once it is
+    back, the board's messages come again."""
+    redis_server = RedisServer()
+    redis_server.start()
+    settings.REDIS_URL = redis_server.url
+    fanout.loop = None  # a listener on this Redis
+    reader, board = Reader(), 950_000
+    try:
+        await fanout.watch(board, reader)
+        redis_server.stop()
+        await asyncio.sleep(RETRY_AFTER * 2.5)  # at least one failed resubscription
+        redis_server.start()  # the same port
+        fanout._publisher = None
+        for _ in range(50):
+            fanout.publish(board, {"type": "board.presence", "board": board})
+            await asyncio.sleep(0.2)
+            if reader.heard:
+                break
+        assert reader.heard, "no message after Redis came back"
+    finally:
+        await fanout.unwatch(board, reader)
+        redis_server.stop()
+        fanout.loop, fanout._publisher = None, None
