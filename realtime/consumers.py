@@ -13,14 +13,13 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib import auth
 from django.db import DatabaseError
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from workshops import queries, roles, services
 from workshops.models import Breakout
 
-from . import access, events, groups, presence, protocol
+from . import access, events, groups, presence, protocol, snapshots
 from .beacon import beacon
 from .control import rooms
 from .db import in_a_thread
@@ -340,15 +339,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         breakout = plan.breakout
         self.sent_seq = max(self.sent_seq, breakout.seq)
         if plan.events is None:
-            with translation.override(self.language):
-                context = queries.board_context(
-                    breakout, with_hidden=self.audience == Audience.TEAM
-                )
-                html = render_to_string("workshops/board.html#live", context)
-            return protocol.frames(
-                protocol.snapshot(
-                    breakout=breakout.pk, epoch=breakout.epoch, seq=breakout.seq, html=html
-                )
+            return snapshots.frames(
+                breakout, with_hidden=self.audience == Audience.TEAM, language=self.language
             )
         seen = seen_on(breakout.pk)
         return [

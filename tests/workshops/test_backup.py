@@ -22,10 +22,12 @@ from workshops.export.backup import ImportRefused, dump, load
 from workshops.models import (
     REPORT_SECTIONS,
     BoardEvent,
+    Breakout,
     Card,
     Cluster,
     HelpRequest,
     Participant,
+    Scenario,
     Workshop,
 )
 
@@ -53,6 +55,8 @@ LINKS = {
     "help_requests": {"participant": "participants", "breakout": "breakouts"},
     "registrations": {"participant": "participants", "segment": "segments"},
     "recommendations": {"clusters": "clusters", "cards": "cards"},
+    "scenarios": {"breakout": "breakouts"},
+    "reactions": {"scenario": "scenarios", "participant": "participants"},
     "answer_links": {"difficulty": "cards", "practice": "cards", "created_by": "participants"},
     "answer_dismissals": {
         "difficulty": "cards",
@@ -196,6 +200,30 @@ def session(workshop, lead, ana, ben, dora, first, second):
     )
     request = HelpRequest.objects.get(participant=dora)
     services.help_handle(actor_id=lead.pk, request_id=request.pk)
+    scenarios(lead, dora, second)
+
+
+def scenarios(lead, dora, second):
+    """The second board becomes a scenario board: a scenario in two languages, and
+    Dora's feedback with a rating."""
+    second.kind, second.criteria = Breakout.Kind.SCENARIOS, ["Feasibility"]
+    second.save()
+    services.scenario_post(
+        participant_id=lead.pk,
+        breakout_id=second.pk,
+        op_id=op(),
+        title="The city as a platform",
+        text="Services are co-designed with residents.",
+        translations={"fr": {"title": "La ville plateforme", "text": "Des services co-conçus."}},
+    )
+    services.scenario_react(
+        participant_id=dora.pk,
+        scenario_id=Scenario.objects.get().pk,
+        op_id=op(),
+        stance="agree",
+        reason="Trust grows",
+        ratings={"Feasibility": 4},
+    )
 
 
 def leave(workshop, lead, ben):

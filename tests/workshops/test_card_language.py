@@ -141,11 +141,15 @@ def test_a_backup_keeps_the_languages_and_one_from_before_languages_still_import
         languages
     )
 
-    older = json.loads(json.dumps(dumped))
+    older = json.loads(json.dumps(dumped))  # as version 1 wrote it
     older["version"] = 1
     older["workshop"]["uid"] = str(uuid.uuid4())
-    for row in older["cards"]:
-        del row["language"]
+    for key, (_model, names) in backup.ADDED_IN_2.items():
+        for row in [older[key]] if key == "workshop" else older[key]:
+            for name in names:
+                del row[name]
+    for part in backup.PARTS_ADDED_IN_2:
+        del older[part]
     again = backup.load(older)
     assert set(
         Card.objects.filter(breakout__workshop=again).values_list("language", flat=True)

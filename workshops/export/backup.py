@@ -33,13 +33,15 @@ from workshops.models import (
     Message,
     Participant,
     Recommendation,
+    Reaction,
     Registration,
+    Scenario,
     Vote,
     Workshop,
 )
 
 FORMAT = "facilitate-workshop"
-VERSION = 2  # 2: cards have a language; answers
+VERSION = 2  # 2: languages of cards, answers, scenario boards, series and registration
 NOT_OURS = _("This file is not a workshop backup from Facilitate.")
 
 
@@ -79,6 +81,17 @@ WORKSHOP_FIELDS = (
     "report_sections",
     "report_authors",
     "created_at",
+    # Version 2: its place in a series, and who may register.
+    "theme",
+    "region",
+    "report_published",
+    "registration",
+    "registration_closes_at",
+    "capacity",
+    "members_only",
+    "member_organisations",
+    "member_domains",
+    "registration_contact",
 )
 
 # In the order they are restored: each part points only into the parts before it.
@@ -105,6 +118,8 @@ PARTS = {
             "votes_visible",
             "summary",
             "summary_version",
+            "kind",
+            "criteria",
         ),
         links={"challenge": "challenges"},
     ),
@@ -168,6 +183,18 @@ PARTS = {
         "difficulty__breakout__workshop",
         ("note", "created_at"),
         links={"difficulty": "cards", "practice": "cards", "created_by": "participants"},
+    ),
+    "scenarios": Part(
+        Scenario,
+        "breakout__workshop",
+        ("position", "title", "text", "translations", "created_at"),
+        links={"breakout": "breakouts"},
+    ),
+    "reactions": Part(
+        Reaction,
+        "scenario__breakout__workshop",
+        ("stance", "reason", "concerns", "ideas", "ratings", "updated_at"),
+        links={"scenario": "scenarios", "participant": "participants"},
     ),
     "answer_dismissals": Part(
         AnswerDismissal,
@@ -286,16 +313,27 @@ def check_format(data) -> None:
         )
 
 
+# What version 2 added, filled with the fields' defaults in an older backup.
+ADDED_IN_2 = {
+    "workshop": (Workshop, WORKSHOP_FIELDS[WORKSHOP_FIELDS.index("theme") :]),
+    "breakouts": (Breakout, ("kind", "criteria")),
+    "cards": (Card, ("language",)),
+}
+PARTS_ADDED_IN_2 = ("answer_links", "answer_dismissals", "scenarios", "reactions")
+
+
 def upgrade(data: dict) -> None:
-    """An older format as this version writes it: version 1 had no languages on cards
-    and no answers."""
+    """An older format as this version writes it."""
     if data["version"] >= 2:
         return
-    for row in data.get("cards") if isinstance(data.get("cards"), list) else []:
-        if isinstance(row, dict):
-            row.setdefault("language", "")
-    data.setdefault("answer_links", [])
-    data.setdefault("answer_dismissals", [])
+    for key, (model, names) in ADDED_IN_2.items():
+        rows = data.get(key)
+        for row in [rows] if isinstance(rows, dict) else rows if isinstance(rows, list) else []:
+            if isinstance(row, dict):
+                for name in names:
+                    row.setdefault(name, plain(model._meta.get_field(name).get_default()))
+    for part in PARTS_ADDED_IN_2:
+        data.setdefault(part, [])
 
 
 def damaged(place: str, problem) -> ImportRefused:
