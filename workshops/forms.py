@@ -67,7 +67,7 @@ class JoinForm(forms.Form):
         if invite.breakout_id:
             del self.fields["breakout"]  # placed by the facilitator
         else:
-            self.fields["breakout"].queryset = workshop.breakouts.open()
+            self.fields["breakout"].queryset = workshop.breakouts.open().select_related("challenge")
             self.fields["breakout"].label_from_instance = breakout_label
 
 
@@ -81,7 +81,7 @@ class ChooseBreakoutForm(forms.Form):
 
     def __init__(self, workshop: Workshop, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["breakout"].queryset = workshop.breakouts.open()
+        self.fields["breakout"].queryset = workshop.breakouts.open().select_related("challenge")
         self.fields["breakout"].label_from_instance = breakout_label
 
 

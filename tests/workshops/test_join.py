@@ -138,3 +138,22 @@ def test_a_name_with_html_shows_as_text(client, workshop, invite_url):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<img src=x" not in page
     assert '<div hx-get="/admin/"' not in page
+
+
+def join_page_queries(client, breakouts: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    workshop = make_workshop(f"With {breakouts} breakouts", breakouts=breakouts)
+    token = services.invite_create(workshop=workshop, label="link")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("workshops:join", args=[token]))
+    assert page.status_code == 200
+    assert page.content.decode().count('type="radio" name="breakout"') == breakouts
+    return len(queries)
+
+
+def test_the_join_page_costs_the_same_for_any_number_of_breakouts(client):
+    """A connect storm is a thousand join pages at once: their queries do not grow with
+    the workshop's breakouts (each breakout's challenge was one more query)."""
+    assert join_page_queries(client, 3) == join_page_queries(client, 30)
