@@ -6,7 +6,7 @@ from daphne.cli import CommandLineInterface
 from django.core.management.base import BaseCommand
 
 from realtime import flood_guard, protocol
-from workshops import clustering
+from workshops import clustering, languages
 
 # A connect storm (everyone reconnecting at once) needs longer than Daphne's default 5 s
 # handshake window. Frames above the protocol's limit are refused in both directions
@@ -34,8 +34,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, **options):
         flood_guard.install()
-        # Load the sentence encoder now, so the first "Suggest clusters" does not wait.
+        # Load the models now, so the first "Suggest clusters" and card do not wait.
         threading.Thread(target=clustering.sentence_encoder, daemon=True).start()
+        threading.Thread(target=languages.load, daemon=True).start()
         CommandLineInterface().run(
             ["-b", host, "-p", str(port), *DAPHNE_FLAGS, "facilitate.asgi:application"]
         )
