@@ -1,4 +1,5 @@
-// A scenario board: results per scenario follow the board's log live; a new scenario
+// A scenario board: results per scenario follow the board's log live; a new scenario is
+// added to the list without touching the others (answers being typed stay); a new phase
 // or a gap too large to replay loads the page again.
 import { connectLive, showState } from "./live.js";
 import { setServerTime } from "./timer.js";
@@ -39,9 +40,22 @@ function applyResults(results) {
   for (const list of box.querySelectorAll("[data-list]")) fillList(list, results[list.dataset.list]);
 }
 
+// The page as the server renders it now, for the scenarios this one does not have yet.
+async function addNewScenarios() {
+  const response = await fetch(location.href, { credentials: "same-origin" });
+  if (!response.ok) return;
+  const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  const list = document.getElementById("scenarios");
+  for (const item of page.querySelectorAll("#scenarios > li.scenario")) {
+    if (document.getElementById(item.id)) continue;
+    list.querySelector("li:not(.scenario)")?.remove(); // "No scenario yet."
+    list.append(document.adoptNode(item));
+  }
+}
+
 const APPLY = {
   "scenario.results": (event) => applyResults(event.data),
-  "scenario.posted": () => location.reload(),
+  "scenario.posted": () => addNewScenarios(),
   "phase.changed": () => location.reload(),
 };
 

@@ -1,5 +1,6 @@
 """A scenario board in three browsers: the lead posts a scenario, one participant
-answers, the other sees the results change without a reload."""
+answers (a second scenario arriving meanwhile loses nothing she typed), the other sees
+the results change without a reload."""
 
 import pytest
 from playwright.sync_api import expect
@@ -38,6 +39,14 @@ def test_results_of_a_scenario_appear_live(needs_chromium, output_dir):
         form.get_by_label("Disagree").check()
         form.get_by_label("Why?").fill("Budgets cannot move that fast")
         form.get_by_label("Feasibility (1 to 5)").select_option("2")
+        # A second scenario arrives while Ana is still writing: her answer stays as it is.
+        lead.get_by_label("Title of the scenario").fill("The resilience fund")
+        lead.get_by_label("The scenario:", exact=True).fill("A fund shared by the districts.")
+        lead.get_by_role("button", name="Post the scenario").click()
+        expect(ana.locator("#scenarios > li.scenario")).to_have_count(2)
+        expect(ana.locator("#scenarios")).to_contain_text("The resilience fund")
+        expect(form.get_by_label("Why?")).to_have_value("Budgets cannot move that fast")
+        expect(form.get_by_label("Disagree")).to_be_checked()
         form.get_by_role("button", name="Send my feedback on “The agile crisis cell”").click()
         expect(ana.locator(".messages")).to_contain_text("your feedback is saved")
 
