@@ -206,8 +206,9 @@ def session(workshop, lead, ana, ben, dora, first, second):
 def scenarios(lead, dora, second):
     """The second board becomes a scenario board: a scenario in two languages, and
     Dora's feedback with a rating."""
-    second.kind, second.criteria = Breakout.Kind.SCENARIOS, ["Feasibility"]
-    second.save()
+    Breakout.objects.filter(pk=second.pk).update(
+        kind=Breakout.Kind.SCENARIOS, criteria=["Feasibility"]
+    )
     services.scenario_post(
         participant_id=lead.pk,
         breakout_id=second.pk,
