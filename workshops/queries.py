@@ -509,14 +509,16 @@ def suggested_answers(cards: list[Card], links: dict[int, list[dict[str, Any]]])
 
 def recurring_themes(cards: list[Card], breakouts: list[Breakout]) -> list[dict[str, Any]]:
     """Themes raised in more than one breakout, with how many cards each breakout gave
-    them: the groups the clustering is confident about, most breakouts first."""
-    if len(breakouts) < 2 or len(cards) < 2:
+    them, most breakouts first. What is grouped: each facilitators' cluster whole (its
+    title and cards: they already said those belong together) and each card in no
+    cluster; only the groups the clustering is confident about."""
+    units = theme_units(cards)
+    if len(breakouts) < 2 or len(units) < 2:
         return []
-    by_id = {str(c.pk): c for c in cards}
-    texts = [clustering.CardText(str(c.pk), c.text, c.kind) for c in cards]
     themes = []
-    for group in clustering.confident_clusters(texts):
-        per_breakout = Counter(by_id[i].breakout_id for i in group.card_ids)
+    for group in clustering.confident_clusters([text for text, _cards in units.values()]):
+        grouped = [card for unit_id in group.card_ids for card in units[unit_id][1]]
+        per_breakout = Counter(card.breakout_id for card in grouped)
         if len(per_breakout) < 2:
             continue
         themes.append(
@@ -524,11 +526,29 @@ def recurring_themes(cards: list[Card], breakouts: list[Breakout]) -> list[dict[
                 "title": group.title,
                 "counts": [per_breakout[b.pk] for b in breakouts],
                 "breakouts": len(per_breakout),
-                "cards": [by_id[i] for i in group.card_ids],
+                "cards": grouped,
             }
         )
     themes.sort(key=lambda theme: (-theme["breakouts"], -len(theme["cards"])))
     return themes
+
+
+def theme_units(cards: list[Card]) -> dict[str, tuple[clustering.CardText, list[Card]]]:
+    """The facilitators' clusters (their title and cards as one text) and the cards in
+    no cluster, each with its cards."""
+    clustered: dict[int, list[Card]] = {}
+    units = {}
+    for card in cards:
+        if card.cluster_id:
+            clustered.setdefault(card.cluster_id, []).append(card)
+        else:
+            units[f"card-{card.pk}"] = (clustering.CardText(f"card-{card.pk}", card.text), [card])
+    titles = dict(Cluster.objects.filter(pk__in=clustered).values_list("pk", "title"))
+    for cluster_id, members in clustered.items():
+        text = "\n".join([titles[cluster_id], *(card.text for card in members)]).strip()
+        unit_id = f"cluster-{cluster_id}"
+        units[unit_id] = (clustering.CardText(unit_id, text), members)
+    return units
 
 
 # Registration and series ------------------------------------------------------------------
