@@ -542,12 +542,15 @@ def theme_units(cards: list[Card]) -> dict[str, tuple[clustering.CardText, list[
         if card.cluster_id:
             clustered.setdefault(card.cluster_id, []).append(card)
         else:
-            units[f"card-{card.pk}"] = (clustering.CardText(f"card-{card.pk}", card.text), [card])
+            unit_id = f"card-{card.pk}"
+            units[unit_id] = (clustering.CardText(unit_id, card.text, card.kind), [card])
     titles = dict(Cluster.objects.filter(pk__in=clustered).values_list("pk", "title"))
     for cluster_id, members in clustered.items():
         text = "\n".join([titles[cluster_id], *(card.text for card in members)]).strip()
         unit_id = f"cluster-{cluster_id}"
-        units[unit_id] = (clustering.CardText(unit_id, text), members)
+        kinds = {card.kind for card in members}
+        kind = kinds.pop() if len(kinds) == 1 else ""
+        units[unit_id] = (clustering.CardText(unit_id, text, kind), members)
     return units
 
 
