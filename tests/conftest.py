@@ -41,6 +41,11 @@ def needs_redis():
 
 
 @pytest.fixture
+def needs_nginx():
+    require(shutil.which("nginx") is not None, "nginx", "apt-get install nginx")
+
+
+@pytest.fixture
 def needs_postgres():
     require(
         settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql",

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from tests.factories import breakout, make_participant, make_workshop, session_cookie
-from tests.realtime.test_behind_nginx import needs_nginx, nginx  # noqa: F401
+from tests.nginx import nginx
 from tests.servers import daphne
 
 pytestmark = [pytest.mark.django_db(transaction=True)]

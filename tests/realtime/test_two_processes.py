@@ -6,37 +6,12 @@ import json
 import uuid
 
 import pytest
-import websockets
 
 from tests.factories import breakout, make_participant, make_workshop, session_cookie
+from tests.realtime.sockets import connect, next_of_type
 from tests.servers import daphne
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
-
-
-def socket_url(base: str, participant, room) -> str:
-    return (
-        f"{base.replace('http', 'ws')}/ws/workshops/{participant.workshop_id}/?breakout={room.pk}"
-    )
-
-
-async def connect(base, participant, room, cookie):
-    """A socket opened for the board: "ready" says its groups are joined."""
-    client = await websockets.connect(
-        socket_url(base, participant, room),
-        origin="http://127.0.0.1",
-        additional_headers={"Cookie": f"sessionid={cookie}"},
-    )
-    await next_of_type(client, "ready")
-    return client
-
-
-async def next_of_type(client, kind: str, timeout: float = 10) -> dict:
-    async with asyncio.timeout(timeout):
-        while True:
-            message = json.loads(await client.recv())
-            if message["type"] == kind:
-                return message
 
 
 def test_a_card_crosses_processes(needs_postgres, needs_redis, output_dir):
@@ -48,9 +23,9 @@ def test_a_card_crosses_processes(needs_postgres, needs_redis, output_dir):
     cookies = {person: session_cookie(person) for person in (ana, bob, cyd)}
 
     async def scenario(first, second):
-        sender = await connect(first, ana, room, cookies[ana])
-        receiver = await connect(second, bob, room, cookies[bob])
-        outsider = await connect(second, cyd, other, cookies[cyd])
+        sender = await connect(first, ana, cookies[ana], room)
+        receiver = await connect(second, bob, cookies[bob], room)
+        outsider = await connect(second, cyd, cookies[cyd], other)
         op_id = str(uuid.uuid4())
         text = "Sponge parks along the ring road"
         await sender.send(
